@@ -1,0 +1,51 @@
+# SortPatrol — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 0.0.0.0
+PORT ?= 8000
+
+.PHONY: run test venv deps lint check-migrations test-sqlite test-postgres test-js bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_checklists
+	$(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@echo "  SortPatrol 分类巡查 is starting: open http://localhost:$(PORT)/  (admin: http://localhost:$(PORT)/admin/)"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+deps:
+	./.ci/system-deps.sh
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+check-migrations: venv
+	SORTPATROL_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+test-js:
+	node --test tests/js/
+
+test-sqlite: venv
+	$(VENV)/bin/pytest -q
+
+test-postgres: venv
+	VENV=$(VENV) ./.ci/with-postgres.sh $(VENV)/bin/pytest -q
+
+test: venv deps lint check-migrations test-js test-sqlite test-postgres
+
+bench: venv
+	for b in bench/*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

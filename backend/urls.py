@@ -1,0 +1,23 @@
+"""URL map. Each area keeps its own prefix: the PWA at /, the API at /api/v1/, staff at /admin/ and /staff/,
+the public lists at /public/."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("分类巡查 管理后台")
+admin.site.site_title = _("分类巡查")
+admin.site.index_title = _("街道生活垃圾分类巡查")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("checklists.urls")),  # GET /api/v1/checklists/
+    path("", include("inspections.urls")),
+]
+
+if settings.DEBUG:
+    # Public derivatives only: originals live outside MEDIA_ROOT.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

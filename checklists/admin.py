@@ -1,0 +1,1 @@
+"""Checklist admin (drafts editable, published versions read-only)."""

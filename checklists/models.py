@@ -1,0 +1,119 @@
+"""Checklists: one per (place kind, regime), versioned; a published version never changes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Regime(models.TextChoices):
+    WEEKLY_GUIDANCE = "weekly_guidance", _("周指导")
+    MONTHLY_COVERT = "monthly_covert", _("月暗查")
+    QUARTERLY_ASSESSMENT = "quarterly_assessment", _("季考核")
+
+
+class PlaceKind(models.TextChoices):
+    COMMUNITY = "community", _("社区")
+    COMPOUND = "compound", _("小区")
+    BIN_STATION = "bin_station", _("投放点")
+    PUBLIC_INSTITUTION = "public_institution", _("公共机构")
+    ENTERPRISE = "enterprise", _("相关企业")
+    PUBLIC_PLACE = "public_place", _("公共场所")
+
+
+UNIT_KINDS = (PlaceKind.PUBLIC_INSTITUTION, PlaceKind.ENTERPRISE, PlaceKind.PUBLIC_PLACE)
+
+
+class Checklist(models.Model):
+    place_kind = models.CharField(_("场所类型"), max_length=32, choices=PlaceKind.choices)
+    regime = models.CharField(_("检查制度"), max_length=32, choices=Regime.choices)
+    title = models.CharField(_("名称"), max_length=200)
+
+    class Meta:
+        verbose_name = _("检查表")
+        verbose_name_plural = _("检查表")
+        constraints = [models.UniqueConstraint(fields=["place_kind", "regime"], name="one_checklist_per_kind_regime")]
+        ordering = ["place_kind", "regime"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChecklistVersion(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        RETIRED = "retired", _("已停用")
+
+    checklist = models.ForeignKey(
+        Checklist, on_delete=models.PROTECT, related_name="versions", verbose_name=_("检查表")
+    )
+    number = models.PositiveIntegerField(_("版本号"))
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.DRAFT)
+    notes = models.TextField(_("修订说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("发布人"),
+    )
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("检查表版本")
+        verbose_name_plural = _("检查表版本")
+        constraints = [models.UniqueConstraint(fields=["checklist", "number"], name="unique_version_number")]
+        ordering = ["checklist", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.checklist.title} v{self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == self.State.DRAFT
+
+
+class Item(models.Model):
+    class Type(models.TextChoices):
+        CHECK = "check", _("是否")
+        DEDUCT = "deduct", _("按处扣分")
+        PERCENT = "percent", _("百分率")
+        NUMBER = "number", _("数值")
+        TEXT = "text", _("文字")
+        CHOICE = "choice", _("选项")
+
+    class PhotoRule(models.TextChoices):
+        ALWAYS = "always", _("必须拍照")
+        ON_FAIL = "on_fail", _("不合格时拍照")
+        OPTIONAL = "optional", _("可选")
+        NEVER = "never", _("不拍照")
+
+    version = models.ForeignKey(
+        ChecklistVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("版本")
+    )
+    code = models.CharField(_("编号"), max_length=16)
+    section = models.CharField(_("分组"), max_length=100, blank=True)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
+    label = models.CharField(_("检查内容"), max_length=300)
+    label_en = models.CharField(_("英文名称"), max_length=300, blank=True)
+    help = models.TextField(_("说明"), blank=True)
+    type = models.CharField(_("类型"), max_length=16, choices=Type.choices)
+    points = models.DecimalField(_("分值"), max_digits=5, decimal_places=1, default=0)
+    per_fault = models.DecimalField(_("每处扣分"), max_digits=5, decimal_places=1, null=True, blank=True)
+    target = models.DecimalField(_("达标值(%)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    per_percent = models.DecimalField(_("每低1%扣分"), max_digits=5, decimal_places=1, null=True, blank=True)
+    choices = models.JSONField(_("选项"), default=list, blank=True)
+    photo = models.CharField(_("拍照要求"), max_length=16, choices=PhotoRule.choices, default=PhotoRule.OPTIONAL)
+    veto = models.BooleanField(_("一票否决"), default=False)
+    category = models.CharField(_("问题类别"), max_length=32, blank=True)
+    opens_rectification = models.BooleanField(_("不合格时立案整改"), default=True)
+
+    class Meta:
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_item_code_per_version")]
+        ordering = ["version", "order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"

@@ -1,0 +1,1 @@
+"""Django admin in Chinese, one module per area (each registers its own models)."""

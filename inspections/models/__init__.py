@@ -1,0 +1,8 @@
+from .inspection import Answer, Grade, Inspection, Photo
+from .people import Profile, Role
+from .places import BinStation, Community, Compound, Office, Place, PropertyCompany, Street, Unit
+
+__all__ = [
+    "Answer", "BinStation", "Community", "Compound", "Grade", "Inspection", "Office", "Photo", "Place",
+    "Profile", "PropertyCompany", "Role", "Street", "Unit",
+]

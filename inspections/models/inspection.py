@@ -1,0 +1,123 @@
+"""Inspections as synced from phones (SYNC.md), their answers and photos."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from checklists.models import ChecklistVersion, Regime
+
+from .places import Place
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    PASS = "pass", _("合格")
+    FAIL = "fail", _("不合格")
+
+
+class Inspection(models.Model):
+    class Status(models.TextChoices):
+        AWAITING_PHOTOS = "awaiting_photos", _("等待照片")
+        COMPLETE = "complete", _("完整")
+
+    uuid = models.UUIDField(_("客户端编号"), unique=True)
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("检查人")
+    )
+    device_id = models.CharField(_("设备"), max_length=100, blank=True)
+    checklist_version = models.ForeignKey(
+        ChecklistVersion, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("检查表版本")
+    )
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("场所"))
+    regime = models.CharField(_("检查制度"), max_length=32, choices=Regime.choices)
+    started_at = models.DateTimeField(_("开始时间（设备）"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间（设备）"))
+    received_at = models.DateTimeField(_("接收时间"))
+    clock_skew_s = models.IntegerField(_("时钟偏差(秒)"), null=True, blank=True)
+    # Device finish time, corrected by the measured skew when it exceeds the limit (SCORING.md §3).
+    inspected_at = models.DateTimeField(_("检查时间"), db_index=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    accuracy_m = models.FloatField(_("定位精度(米)"), null=True, blank=True)
+    location_captured_at = models.DateTimeField(_("定位时间"), null=True, blank=True)
+    mock_location = models.BooleanField(_("模拟定位"), default=False)
+    distance_m = models.FloatField(_("距场所(米)"), null=True, blank=True)
+    flags = models.JSONField(_("标记"), default=list, blank=True)
+    score_tenths = models.IntegerField(_("得分(0.1分)"), null=True, blank=True)
+    grade = models.CharField(_("等级"), max_length=16, choices=Grade.choices, null=True, blank=True)
+    vetoed = models.BooleanField(_("一票否决"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.AWAITING_PHOTOS, db_index=True
+    )
+    completed_at = models.DateTimeField(_("完整时间"), null=True, blank=True)
+    fingerprint = models.CharField(_("内容指纹"), max_length=64)
+    body = models.JSONField(_("原始提交"), default=dict)
+    voided = models.BooleanField(_("已作废"), default=False)
+    void_reason = models.TextField(_("作废原因"), blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("作废人"),
+    )
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("检查记录")
+        verbose_name_plural = _("检查记录")
+        ordering = ["-inspected_at"]
+        indexes = [models.Index(fields=["regime", "status", "voided", "inspected_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.place.name} {self.get_regime_display()} {self.inspected_at:%Y-%m-%d}"
+
+    @property
+    def score(self) -> float | None:
+        return None if self.score_tenths is None else self.score_tenths / 10
+
+
+class Answer(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="answers")
+    item_code = models.CharField(_("检查项"), max_length=16)
+    value = models.JSONField(_("答案"), null=True)
+    note = models.TextField(_("备注"), blank=True)
+    max_tenths = models.IntegerField(_("满分(0.1分)"), default=0)
+    earned_tenths = models.IntegerField(_("得分(0.1分)"), null=True, blank=True)
+    failed = models.BooleanField(_("不合格"), default=False)
+
+    class Meta:
+        verbose_name = _("答案")
+        verbose_name_plural = _("答案")
+        constraints = [models.UniqueConstraint(fields=["inspection", "item_code"], name="one_answer_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item_code}={self.value!r}"
+
+
+class Photo(models.Model):
+    """A photo declared in an inspection's manifest; the files arrive later (received_at set)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    uuid = models.UUIDField(_("客户端编号"), unique=True)
+    item_code = models.CharField(_("检查项"), max_length=16)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    declared_bytes = models.PositiveBigIntegerField(_("声明大小"))
+    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    # Relative paths: `original` under PRIVATE_MEDIA_ROOT, the derivatives under MEDIA_ROOT.
+    original = models.CharField(_("原图（内部）"), max_length=200, blank=True)
+    display = models.CharField(_("展示图"), max_length=200, blank=True)
+    thumbnail = models.CharField(_("缩略图"), max_length=200, blank=True)
+    content_type = models.CharField(_("原图类型"), max_length=50, blank=True)
+    width = models.PositiveIntegerField(_("宽"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("高"), null=True, blank=True)
+    exif_taken_at = models.DateTimeField(_("EXIF拍摄时间"), null=True, blank=True)
+    exif_lat = models.FloatField(_("EXIF纬度"), null=True, blank=True)
+    exif_lng = models.FloatField(_("EXIF经度"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("照片")
+        verbose_name_plural = _("照片")
+
+    def __str__(self) -> str:
+        return f"{self.item_code} {self.uuid}"

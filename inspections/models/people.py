@@ -1,0 +1,43 @@
+"""People: a Django user plus a profile that says their role and scope."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from checklists.models import PlaceKind
+
+from .places import Office, Place, PropertyCompany, Street
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("管理员（规建办）")
+    STREET_INSPECTOR = "street_inspector", _("镇街级指导员")
+    COMMUNITY_INSPECTOR = "community_inspector", _("社区级指导员")
+    OFFICE_VIEWER = "office_viewer", _("科室查看")
+    COMPANY_USER = "company_user", _("物业服务企业")
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("用户")
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    display_name = models.CharField(_("显示名"), max_length=100, blank=True)
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("街道"))
+    communities = models.ManyToManyField(
+        Place, blank=True, related_name="community_inspectors", limit_choices_to={"kind": PlaceKind.COMMUNITY},
+        verbose_name=_("负责社区"),
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("科室"))
+    company = models.ForeignKey(
+        PropertyCompany, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("物业服务企业")
+    )
+
+    class Meta:
+        verbose_name = _("人员角色")
+        verbose_name_plural = _("人员角色")
+
+    def __str__(self) -> str:
+        return f"{self.display_name or self.user.get_username()}（{self.get_role_display()}）"
