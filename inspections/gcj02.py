@@ -53,7 +53,7 @@ def gcj02_from_wgs84(lat: float, lng: float) -> tuple[float, float]:
 
 def wgs84_from_gcj02(
     lat: float, lng: float, *, tolerance_deg: float = 1e-9, max_steps: int = 30
-)  -> tuple[float, float]:
+) -> tuple[float, float]:
     """The inverse: the WGS-84 point a Chinese map's GCJ-02 point stands for."""
     if outside_china(lat, lng):
         return lat, lng
