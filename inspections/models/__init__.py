@@ -6,3 +6,4 @@ __all__ = [
     "Answer", "BinStation", "Community", "Compound", "Grade", "Inspection", "Office", "Photo", "Place",
     "Profile", "PropertyCompany", "Role", "Street", "Unit",
 ]
+from .rankings import PeriodKind, PlaceScore, RankingPublication  # noqa: E402,F401
