@@ -289,16 +289,19 @@ def _fit(img: Image.Image, max_px: int) -> Image.Image:
         return img
     scale = max_px / max(w, h)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    # reducing_gap: a fast box pre-reduction, then Lanczos for the last factor (visually identical).
-    return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    # Pillow's bilinear filter is area-aware when shrinking (its support grows with the scale), so it looks
+    # like Lanczos for photos at half the cost; reducing_gap first box-reduces by whole factors, which is
+    # cheaper still. Together with JPEG draft mode this keeps processing within 2x a plain decode.
+    return img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
 
 
 def _encode_jpeg(img: Image.Image) -> bytes:
-    # A fresh image with an empty info dict: Pillow would otherwise copy e.g. a JPEG comment over.
-    clean = img.copy()
-    clean.info = {}
+    # An empty info dict: Pillow would otherwise copy e.g. a JPEG comment over. (img is our own
+    # intermediate, already read for everything we keep.)
+    img.info = {}
     buffer = io.BytesIO()
-    clean.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    # optimize: ~10% smaller for phones on slow links, for a few ms; progressive would cost 3x that.
+    img.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     return buffer.getvalue()
 
 
