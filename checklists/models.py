@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class VersionLocked(Exception):
+    """A change to a checklist version that is no longer a draft (or to its items) was refused."""
 
 
 class Regime(models.TextChoices):
@@ -25,6 +31,29 @@ class PlaceKind(models.TextChoices):
 UNIT_KINDS = (PlaceKind.PUBLIC_INSTITUTION, PlaceKind.ENTERPRISE, PlaceKind.PUBLIC_PLACE)
 
 
+class ProblemCategory(models.TextChoices):
+    """Problem categories of CHECKLISTS.md, for reasons, reports and rectifications."""
+
+    MIXED_SORTING = "mixed_sorting", _("混投")
+    OVERFLOW = "overflow", _("满溢")
+    DIRTY_BINS = "dirty_bins", _("桶身不洁/破损")
+    SURROUNDINGS = "surroundings", _("环境")
+    NO_SUPERVISOR = "no_supervisor", _("无督导")
+    SIGNS = "signs", _("标识")
+    NOTICE_BOARD = "notice_board", _("公示牌")
+    FACILITIES = "facilities", _("配置")
+    STRAY_BINS = "stray_bins", _("私设")
+    BULKY_WASTE = "bulky_waste", _("大件装修")
+    TRANSPORT = "transport", _("运输")
+    MANAGEMENT = "management", _("管理")
+
+
+def _refuse_unless_drafts(version_ids: Iterable[int | None]) -> None:
+    ids = {pk for pk in version_ids if pk is not None}
+    if ids and ChecklistVersion.objects.filter(pk__in=ids).exclude(state=ChecklistVersion.State.DRAFT).exists():
+        raise VersionLocked("a published or retired checklist version and its items never change")
+
+
 class Checklist(models.Model):
     place_kind = models.CharField(_("场所类型"), max_length=32, choices=PlaceKind.choices)
     regime = models.CharField(_("检查制度"), max_length=32, choices=Regime.choices)
@@ -38,6 +67,22 @@ class Checklist(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ChecklistVersionQuerySet(models.QuerySet):
+    """Bulk writes go through here too, so they refuse to touch anything but drafts."""
+
+    def update(self, **kwargs):
+        _refuse_unless_drafts(self.values_list("pk", flat=True))
+        return super().update(**kwargs)
+
+    def delete(self):
+        _refuse_unless_drafts(self.values_list("pk", flat=True))
+        return super().delete()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        _refuse_unless_drafts(obj.pk for obj in objs)
+        return super().bulk_update(objs, fields, batch_size=batch_size)
 
 
 class ChecklistVersion(models.Model):
@@ -59,6 +104,10 @@ class ChecklistVersion(models.Model):
         verbose_name=_("发布人"),
     )
     retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    # SHA-256 of the version's document, set on publishing: identifies the content for caches and ETags.
+    fingerprint = models.CharField(_("内容指纹"), max_length=64, blank=True, editable=False)
+
+    objects = ChecklistVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("检查表版本")
@@ -69,9 +118,57 @@ class ChecklistVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.checklist.title} v{self.number}"
 
+    # The one change allowed once a version has left the draft state: published → retired.
+    _RETIRE_FIELDS = frozenset({"state", "retired_at"})
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored is not None and stored.state != self.State.DRAFT and not self._only_retires(stored):
+                raise VersionLocked(f"version {self.pk} is {stored.state}: it never changes")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_unless_drafts([self.pk])
+        return super().delete(*args, **kwargs)
+
     @property
     def is_editable(self) -> bool:
         return self.state == self.State.DRAFT
+
+    def _only_retires(self, stored: ChecklistVersion) -> bool:
+        """True when the unsaved changes are none at all, or the retirement of a published version."""
+        if any(
+            getattr(stored, f.attname) != getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.attname not in self._RETIRE_FIELDS
+        ):
+            return False
+        unchanged = stored.state == self.state and stored.retired_at == self.retired_at
+        return unchanged or (stored.state == self.State.PUBLISHED and self.state == self.State.RETIRED)
+
+
+class ItemQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        target = kwargs.get("version_id", kwargs.get("version"))
+        targets = [getattr(target, "pk", target)]
+        _refuse_unless_drafts([*self.values_list("version_id", flat=True).distinct(), *targets])
+        return super().update(**kwargs)
+
+    def delete(self):
+        _refuse_unless_drafts(self.values_list("version_id", flat=True).distinct())
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _refuse_unless_drafts(obj.version_id for obj in objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        stored = self.model.objects.filter(pk__in=[obj.pk for obj in objs]).values_list("version_id", flat=True)
+        _refuse_unless_drafts([*stored, *(obj.version_id for obj in objs)])
+        return super().bulk_update(objs, fields, batch_size=batch_size)
 
 
 class Item(models.Model):
@@ -106,8 +203,10 @@ class Item(models.Model):
     choices = models.JSONField(_("选项"), default=list, blank=True)
     photo = models.CharField(_("拍照要求"), max_length=16, choices=PhotoRule.choices, default=PhotoRule.OPTIONAL)
     veto = models.BooleanField(_("一票否决"), default=False)
-    category = models.CharField(_("问题类别"), max_length=32, blank=True)
+    category = models.CharField(_("问题类别"), max_length=32, blank=True, choices=ProblemCategory.choices)
     opens_rectification = models.BooleanField(_("不合格时立案整改"), default=True)
+
+    objects = ItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("检查项")
@@ -117,3 +216,14 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+    def save(self, *args, **kwargs):
+        stored_version = None
+        if self.pk is not None:
+            stored_version = type(self).objects.filter(pk=self.pk).values_list("version_id", flat=True).first()
+        _refuse_unless_drafts([self.version_id, stored_version])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_unless_drafts([self.version_id])
+        return super().delete(*args, **kwargs)

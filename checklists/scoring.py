@@ -7,13 +7,20 @@ checklists); answers as a mapping item code → value as sent by the phone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 NA = "na"
 GRADE_BANDS = ((900, "excellent"), (800, "good"), (600, "pass"))  # score tenths → grade, checked in order
+ITEM_TYPES = ("check", "deduct", "percent", "number", "text", "choice")
+SCORED_TYPES = ("check", "deduct", "percent")
+PHOTO_RULES = ("always", "on_fail", "optional", "never")
+# Counts (faults, sample sizes) must survive a trip through a JavaScript number unchanged.
+MAX_COUNT = 2**53 - 1
+MAX_POINTS = 99999  # tenths: the database keeps points, per-fault and per-percent as 9999.9 at most
 
 
 class AnswerError(ValueError):
@@ -24,21 +31,46 @@ class AnswerError(ValueError):
         self.code = code
 
 
-def to_tenths(value: Any, *, what: str = "value") -> int:
-    """A number with at most one decimal → an integer count of tenths (never via binary floats)."""
-    if isinstance(value, bool) or value is None:
-        raise AnswerError("not_a_number", f"{what} must be a number")
+def is_number(value: Any) -> bool:
+    """A finite JSON number (bool is not one; neither is an integer too large for a double)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return False
     try:
-        exact = Decimal(str(value)) * 10
-    except (InvalidOperation, ValueError):
-        raise AnswerError("not_a_number", f"{what} must be a number") from None
-    if not exact.is_finite() or exact != exact.to_integral_value():
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def is_count(value: Any) -> bool:
+    """A whole number 0 … 2**53 − 1. JSON cannot tell 5 from 5.0, so neither do we."""
+    return is_number(value) and value == int(value) and 0 <= value <= MAX_COUNT
+
+
+def to_tenths(value: Any, *, what: str = "value") -> int:
+    """A number with at most one decimal → an integer count of tenths.
+
+    The number is read through its shortest decimal form (repr), never through binary arithmetic,
+    so 84.9 is exactly 849 tenths; the JavaScript mirror reads `String(value)` the same way.
+    """
+    if not is_number(value):
+        raise AnswerError("not_a_number", f"{what} must be a number")
+    exact = Decimal(str(value)) * 10
+    if exact != exact.to_integral_value():
         raise AnswerError("too_many_decimals", f"{what} may have at most one decimal")
     return int(exact)
 
 
-def _optional_tenths(value: Any) -> int | None:
-    return None if value is None else to_tenths(value)
+def _item_tenths(item: Mapping[str, Any], name: str, *, high: int) -> int | None:
+    value = item.get(name)
+    if value is None:
+        return None
+    try:
+        tenths = to_tenths(value, what=name)
+    except AnswerError as exc:
+        raise AnswerError("bad_item", f"{item.get('code')}: {exc}") from None
+    if not 0 <= tenths <= high:
+        raise AnswerError("bad_item", f"{item.get('code')}: {name} must be between 0 and {high / 10:g}")
+    return tenths
 
 
 @dataclass(frozen=True)
@@ -55,16 +87,34 @@ class ItemRule:
 
     @classmethod
     def from_dict(cls, item: Mapping[str, Any]) -> ItemRule:
+        """An item in the pack format (SYNC.md). Absent or null fields take their defaults;
+        anything else that does not fit raises AnswerError("bad_item")."""
+        code, type_ = item.get("code"), item.get("type")
+        if not isinstance(code, str) or not code:
+            raise AnswerError("bad_item", "an item needs a code")
+        if type_ not in ITEM_TYPES:
+            raise AnswerError("bad_item", f"{code}: unknown item type {type_!r}")
+        points = _item_tenths(item, "points", high=MAX_POINTS)
+        per_fault = _item_tenths(item, "per_fault", high=MAX_POINTS)
+        target = _item_tenths(item, "target", high=1000)
+        per_percent = _item_tenths(item, "per_percent", high=MAX_POINTS)
+        photo, veto, choices = item.get("photo"), item.get("veto"), item.get("choices")
+        if photo is not None and photo not in PHOTO_RULES:
+            raise AnswerError("bad_item", f"{code}: unknown photo rule {photo!r}")
+        if veto is not None and not isinstance(veto, bool):
+            raise AnswerError("bad_item", f"{code}: veto is true or false")
+        if choices is not None and (not isinstance(choices, list) or not all(isinstance(c, str) for c in choices)):
+            raise AnswerError("bad_item", f"{code}: choices are a list of strings")
         return cls(
-            code=str(item["code"]),
-            type=str(item["type"]),
-            points=to_tenths(item.get("points") or 0),
-            per_fault=_optional_tenths(item.get("per_fault")),
-            target=_optional_tenths(item.get("target")),
-            per_percent=_optional_tenths(item.get("per_percent")),
-            photo=str(item.get("photo") or "optional"),
-            veto=bool(item.get("veto")),
-            choices=tuple(str(c) for c in item.get("choices") or ()),
+            code=code,
+            type=type_,
+            points=points or 0,
+            per_fault=per_fault,
+            target=target,
+            per_percent=per_percent,
+            photo=photo or "optional",
+            veto=bool(veto),
+            choices=tuple(choices or ()),
         )
 
 
@@ -105,8 +155,9 @@ def percent_value(rule: ItemRule, value: Any) -> int:
     """A percent answer in tenths of a percent: a number 0–100 or a sample {checked, wrong}."""
     if isinstance(value, Mapping):
         checked, wrong = value.get("checked"), value.get("wrong")
-        if set(value) != {"checked", "wrong"} or not all(type(n) is int for n in (checked, wrong)):
+        if set(value) != {"checked", "wrong"} or not all(is_count(n) for n in (checked, wrong)):
             raise AnswerError("bad_sample", f"{rule.code}: a sample is {{checked: N, wrong: M}} with whole numbers")
+        checked, wrong = int(checked), int(wrong)
         if checked < 1 or not 0 <= wrong <= checked:
             raise AnswerError("bad_sample", f"{rule.code}: a sample needs checked ≥ 1 and 0 ≤ wrong ≤ checked")
         return half_up_div(1000 * (checked - wrong), checked)
@@ -117,21 +168,21 @@ def percent_value(rule: ItemRule, value: Any) -> int:
 
 
 def check_answer(rule: ItemRule, value: Any) -> None:
-    """Raise AnswerError when `value` is not a valid answer for `rule` (SYNC.md, answer values by type)."""
-    if value == NA and rule.type in ("check", "deduct", "percent"):
+    """Raise AnswerError when `value` is not a valid answer for `rule` (SYNC.md, answer values by type).
+
+    `na` fits every type: an item left out counts as na, whatever its type."""
+    if isinstance(value, str) and value == NA:
         return
     if rule.type == "check":
         if value not in ("pass", "fail"):
             raise AnswerError("bad_check", f"{rule.code}: answer pass, fail or na")
     elif rule.type == "deduct":
-        if type(value) is not int or value < 0:
+        if not is_count(value):
             raise AnswerError("bad_count", f"{rule.code}: a fault count is a whole number ≥ 0")
     elif rule.type == "percent":
         percent_value(rule, value)
     elif rule.type == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
-            float("inf"), float("-inf")
-        ):
+        if not is_number(value):
             raise AnswerError("not_a_number", f"{rule.code}: must be a number")
     elif rule.type == "text":
         if not isinstance(value, str):
@@ -145,8 +196,8 @@ def check_answer(rule: ItemRule, value: Any) -> None:
 
 def score_item(rule: ItemRule, value: Any) -> ItemResult:
     check_answer(rule, value)
-    na = value == NA or value is None
-    scored = rule.type in ("check", "deduct", "percent") and rule.points > 0 and not na
+    na = isinstance(value, str) and value == NA
+    scored = rule.type in SCORED_TYPES and rule.points > 0 and not na
     earned: int | None = None
     failed = False
     if not na and rule.type == "check":
@@ -154,7 +205,7 @@ def score_item(rule: ItemRule, value: Any) -> ItemResult:
         earned = 0 if failed else rule.points
     elif not na and rule.type == "deduct":
         failed = value > 0
-        earned = max(0, rule.points - value * (rule.per_fault or 0))
+        earned = max(0, rule.points - int(value) * (rule.per_fault or 0))
     elif not na and rule.type == "percent":
         got, target = percent_value(rule, value), rule.target or 0
         failed = got < target
