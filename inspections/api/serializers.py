@@ -1,0 +1,178 @@
+"""Shapes of the sync API documents (SYNC.md "The documents"), for the OpenAPI schema and for output.
+
+Incoming inspections are validated by `inspections.services.sync` (field errors keyed like
+`answers.3.value`, checked against the checklist version); these serializers describe the contract.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from checklists.models import PlaceKind, Regime
+
+from ..models import Grade, Inspection, Role
+
+FLAGS = ("no_fix", "poor_accuracy", "far_from_place", "mock_location", "clock_skew")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {"type": "number"},
+            {
+                "type": "object",
+                "properties": {"checked": {"type": "integer"}, "wrong": {"type": "integer"}},
+                "required": ["checked", "wrong"],
+            },
+        ]
+    }
+)
+class AnswerValueField(serializers.JSONField):
+    pass
+
+
+class LocationSerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    accuracy = serializers.FloatField(min_value=0, required=False, allow_null=True, help_text="metres")
+    captured_at = serializers.DateTimeField(required=False, allow_null=True)
+    mock = serializers.BooleanField(required=False, default=False)
+
+
+class AnswerInSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=16)
+    value = AnswerValueField(help_text="check: pass|fail|na; deduct: int ≥ 0|na; percent: 0–100|{checked, wrong}|na")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class PhotoManifestSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    item = serializers.CharField(max_length=16)
+    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$")
+    bytes = serializers.IntegerField(min_value=1)
+
+
+class InspectionInSerializer(serializers.Serializer):
+    checklist_version = serializers.IntegerField(min_value=1, help_text="the version's id from the pack")
+    place = serializers.CharField(max_length=40, help_text="the place's code from the pack")
+    regime = serializers.ChoiceField(choices=Regime.choices)
+    device_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    started_at = serializers.DateTimeField(required=False, allow_null=True)
+    finished_at = serializers.DateTimeField()
+    location = LocationSerializer(allow_null=True, required=False)
+    answers = AnswerInSerializer(many=True)
+    photos = PhotoManifestSerializer(many=True, required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class InspectionStatusSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Inspection.Status.choices)
+    missing_photos = serializers.ListField(child=serializers.UUIDField())
+    score = serializers.FloatField(allow_null=True)
+    grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    vetoed = serializers.BooleanField()
+    flags = serializers.ListField(child=serializers.ChoiceField(choices=FLAGS))
+    received_at = serializers.DateTimeField()
+
+
+class PhotoStatusSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    inspection = InspectionStatusSerializer()
+
+
+class InspectionListItemSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    place = serializers.CharField(source="place.code")
+    place_name = serializers.CharField(source="place.name")
+    place_kind = serializers.ChoiceField(source="place.kind", choices=PlaceKind.choices)
+    regime = serializers.ChoiceField(choices=Regime.choices)
+    checklist_version = serializers.IntegerField(source="checklist_version_id")
+    status = serializers.ChoiceField(choices=Inspection.Status.choices)
+    score = serializers.FloatField(allow_null=True)
+    grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
+    vetoed = serializers.BooleanField()
+    voided = serializers.BooleanField()
+    flags = serializers.ListField(child=serializers.CharField())
+    inspected_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField()
+
+
+class PackUserSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices, allow_null=True)
+    regimes = serializers.ListField(child=serializers.ChoiceField(choices=Regime.choices))
+
+
+class PackPlaceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=PlaceKind.choices)
+    parent = serializers.CharField(allow_null=True)
+    company = serializers.CharField(allow_null=True)
+    lat = serializers.FloatField(allow_null=True)
+    lng = serializers.FloatField(allow_null=True)
+    radius_m = serializers.IntegerField()
+    qr = serializers.CharField()
+
+
+class PackItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    section = serializers.CharField(allow_blank=True)
+    label = serializers.CharField()
+    label_en = serializers.CharField(allow_blank=True)
+    help = serializers.CharField(allow_blank=True)
+    type = serializers.CharField()
+    points = serializers.FloatField(allow_null=True)
+    per_fault = serializers.FloatField(allow_null=True)
+    target = serializers.FloatField(allow_null=True)
+    per_percent = serializers.FloatField(allow_null=True)
+    choices = serializers.ListField(child=serializers.CharField())
+    photo = serializers.ChoiceField(choices=("always", "on_fail", "optional", "never"))
+    veto = serializers.BooleanField()
+    category = serializers.CharField(allow_blank=True)
+
+
+class PackChecklistSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    place_kind = serializers.ChoiceField(choices=PlaceKind.choices)
+    regime = serializers.ChoiceField(choices=Regime.choices)
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    items = PackItemSerializer(many=True)
+
+
+class PackAssignmentSerializer(serializers.Serializer):
+    place = serializers.CharField()
+    regime = serializers.ChoiceField(choices=Regime.choices)
+    period = serializers.CharField(help_text="ISO week, e.g. 2026-W19")
+    due_by = serializers.DateField()
+
+
+class PackSerializer(serializers.Serializer):
+    server_time = serializers.DateTimeField()
+    user = PackUserSerializer()
+    places = PackPlaceSerializer(many=True)
+    checklists = PackChecklistSerializer(many=True)
+    assignments = PackAssignmentSerializer(many=True)
+    policy = serializers.DictField(child=serializers.JSONField())
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class FieldErrorsField(serializers.DictField):
+    pass
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = FieldErrorsField(help_text="field → messages, keyed like answers.3.value")
+    fingerprint = serializers.CharField(required=False, help_text="409 conflict: the stored body's fingerprint")
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()

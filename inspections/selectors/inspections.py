@@ -1,0 +1,204 @@
+"""Reads of inspections: who may see which, and what a phone gets back.
+
+Covert inspections (monthly_covert) are unannounced: the inspected party must not learn of them
+before a ranking list that contains them is published (DESIGN.md). `covert_published_q()` is the
+single place that decides "published"; the rankings area makes it consult its published snapshots.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from checklists.models import PlaceKind, Regime
+from checklists.scoring import GRADE_BANDS
+
+from ..models import Inspection, Photo, Role
+from ..scopes import is_staff_reader, places_inspectable_by, places_visible_to, regimes_for, role_of
+
+try:
+    from checklists.selectors import published_versions, rules_for, version_document
+except ImportError:  # pragma: no cover - bridge until the checklists area lands its selectors
+    from checklists.models import ChecklistVersion
+    from checklists.scoring import ItemRule
+
+    def published_versions():  # type: ignore[no-redef]
+        return ChecklistVersion.objects.filter(state=ChecklistVersion.State.PUBLISHED).select_related("checklist")
+
+    def _num(value):
+        return None if value is None else float(value)
+
+    def version_document(version):  # type: ignore[no-redef]
+        return {
+            "id": version.pk,
+            "place_kind": version.checklist.place_kind,
+            "regime": version.checklist.regime,
+            "version": version.number,
+            "title": version.checklist.title,
+            "items": [
+                {
+                    "code": i.code, "section": i.section, "label": i.label, "label_en": i.label_en, "help": i.help,
+                    "type": i.type, "points": _num(i.points), "per_fault": _num(i.per_fault),
+                    "target": _num(i.target), "per_percent": _num(i.per_percent), "choices": i.choices,
+                    "photo": i.photo, "veto": i.veto, "category": i.category,
+                }
+                for i in version.items.all()
+            ],
+        }
+
+    def rules_for(version):  # type: ignore[no-redef]
+        return tuple(ItemRule.from_dict(item) for item in version_document(version)["items"])
+
+
+def covert_published_q() -> Q:
+    """Covert inspections that a published ranking list contains. Until rankings exist: none."""
+    return Q(pk__in=[])
+
+
+def inspections_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Inspection]:
+    """Inspections this user may read.
+
+    Street staff (admin, street inspector) see everything in their street, voided and covert included.
+    Everyone else sees non-voided inspections of the places they can see, covert ones only once published;
+    an inspector always sees what they uploaded themselves (their own history).
+    """
+    role = role_of(user)
+    if role is None:
+        return Inspection.objects.none()
+    places = places_visible_to(user).values("pk")
+    if is_staff_reader(user):
+        return Inspection.objects.filter(place__in=places)
+    visible = Q(place__in=places, voided=False) & (~Q(regime=Regime.MONTHLY_COVERT) | covert_published_q())
+    if role == Role.COMMUNITY_INSPECTOR:
+        visible |= Q(uploader=user)
+    return Inspection.objects.filter(visible)
+
+
+def inspection_for_status(user: AbstractBaseUser | AnonymousUser | None, uuid: str) -> Inspection | None:
+    """The inspection behind `GET /api/v1/inspections/{uuid}/`: its uploader or street staff only."""
+    inspection = Inspection.objects.filter(uuid=uuid).first()
+    if inspection is None:
+        return None
+    if inspection.uploader_id == getattr(user, "pk", None):
+        return inspection
+    if is_staff_reader(user) and inspections_visible_to(user).filter(pk=inspection.pk).exists():
+        return inspection
+    return None
+
+
+def missing_photo_uuids(inspection: Inspection) -> list[str]:
+    if inspection.status == Inspection.Status.COMPLETE:
+        return []  # complete means every photo has arrived: spare the query
+    return [
+        str(u)
+        for u in Photo.objects.filter(inspection=inspection, received_at__isnull=True)
+        .order_by("pk")
+        .values_list("uuid", flat=True)
+    ]
+
+
+def inspection_status(inspection: Inspection, *, missing_photos: list[str] | None = None) -> dict:
+    """The status body of SYNC.md, the answer to every inspection request."""
+    if missing_photos is None:
+        missing_photos = missing_photo_uuids(inspection)
+    return {
+        "uuid": str(inspection.uuid),
+        "status": inspection.status,
+        "missing_photos": missing_photos,
+        "score": inspection.score,
+        "grade": inspection.grade,
+        "vetoed": inspection.vetoed,
+        "flags": list(inspection.flags),
+        "received_at": timezone.localtime(inspection.received_at).isoformat(),
+    }
+
+
+def inspection_history(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Inspection]:
+    """`GET /api/v1/inspections/`: newest first, with what the list shows."""
+    return (
+        inspections_visible_to(user)
+        .select_related("place", "checklist_version__checklist")
+        .order_by("-received_at", "-pk")
+    )
+
+
+# --- the offline pack ----------------------------------------------------------------------------------
+
+ASSIGNED_KINDS = (PlaceKind.COMPOUND, PlaceKind.BIN_STATION)
+
+
+def _week_start(now: datetime) -> datetime:
+    """Monday 00:00 of the current ISO week in the street's time zone (SCORING.md §3)."""
+    local = timezone.localtime(now)
+    return (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def pack_for(user: AbstractBaseUser, *, now: datetime | None = None) -> dict:
+    """Everything a phone needs to work offline for days (SYNC.md rule 8), minus `server_time`.
+
+    Assignments, kept simple: for users who run weekly guidance, every compound and bin station in their
+    scope that has had no (non-voided) weekly-guidance visit yet this ISO week, due by Sunday."""
+    now = now or timezone.now()
+    regimes = regimes_for(user)
+    profile = getattr(user, "profile", None)
+    places = list(
+        places_inspectable_by(user)
+        .select_related("parent", "company")
+        .only("code", "name", "kind", "lat", "lng", "radius_m", "qr_token", "parent__code", "company__name")
+        .order_by("code")
+    )
+    versions = (
+        published_versions().filter(checklist__regime__in=regimes).select_related("checklist").prefetch_related("items")
+    )
+    checklists = sorted((version_document(v) for v in versions), key=lambda d: (d["place_kind"], d["regime"]))
+    assignments = []
+    if Regime.WEEKLY_GUIDANCE in regimes:
+        start = _week_start(now)
+        in_scope = places_inspectable_by(user).values("pk")
+        visited = set(
+            Inspection.objects.filter(
+                regime=Regime.WEEKLY_GUIDANCE, voided=False, inspected_at__gte=start, place__in=in_scope
+            ).values_list("place_id", flat=True)
+        )
+        year, week, _day = start.isocalendar()
+        due_by = (start + timedelta(days=6)).date().isoformat()
+        assignments = [
+            {"place": p.code, "regime": Regime.WEEKLY_GUIDANCE.value, "period": f"{year}-W{week:02d}", "due_by": due_by}
+            for p in places
+            if p.kind in ASSIGNED_KINDS and p.pk not in visited
+        ]
+    return {
+        "user": {
+            "username": user.get_username(),
+            "display_name": (profile.display_name if profile else "") or user.get_username(),
+            "role": role_of(user),
+            "regimes": list(regimes),
+        },
+        "places": [
+            {
+                "code": p.code,
+                "name": p.name,
+                "kind": p.kind,
+                "parent": p.parent.code if p.parent_id else None,
+                "company": p.company.name if p.company_id else None,
+                "lat": None if p.lat is None else float(p.lat),
+                "lng": None if p.lng is None else float(p.lng),
+                "radius_m": p.effective_radius_m,
+                "qr": p.qr_token,
+            }
+            for p in places
+        ],
+        "checklists": checklists,
+        "assignments": assignments,
+        "policy": {
+            "grade_bands": [{"min_score": floor / 10, "grade": grade} for floor, grade in GRADE_BANDS],
+            "radius_m": dict(settings.SORTPATROL["RADIUS_M"]),
+            "poor_accuracy_m": settings.SORTPATROL["POOR_ACCURACY_M"],
+            "max_clock_skew_s": settings.SORTPATROL["MAX_CLOCK_SKEW_S"],
+            "photo_max_bytes": settings.PHOTO_MAX_BYTES,
+        },
+    }

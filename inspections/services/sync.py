@@ -1,0 +1,558 @@
+"""Receiving inspections and photos from phones, exactly once (SYNC.md server rules 1–7).
+
+The database enforces idempotency: the inspection's and each photo's client UUID are unique, so a
+retry, a replay or two racing requests end with one row. A replay is recognised first and cheaply
+(one read and a fingerprint comparison) and writes nothing. Flags (GPS, clock) never reject.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import math
+import re
+import uuid as uuid_lib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from geopy.distance import geodesic
+
+from checklists.models import ChecklistVersion, Regime
+from checklists.scoring import AnswerError, ItemRule, check_answer, photo_violations, score_inspection
+
+from ..models import Answer, Inspection, Photo, Place
+from ..photos import PhotoRejected, delete_stored, process_photo, store_photo
+from ..scopes import can_inspect, regimes_for
+from ..selectors.inspections import missing_photo_uuids, rules_for
+from ..signals import inspection_changed
+
+MAX_ANSWERS = 500
+MAX_PHOTOS = 100
+MAX_TEXT = 2000
+MAX_ID = 2**31 - 1  # larger numbers overflow database integers: refuse them as invalid, not with a 500
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+class SyncError(Exception):
+    """A request the server refuses; the API turns it into the JSON error of SYNC.md rule 7."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None, **extra: Any):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.extra = extra
+
+
+@dataclass
+class Received:
+    inspection: Inspection
+    created: bool
+    missing_photos: list[str] = field(default_factory=list)
+
+
+def fingerprint_of(body: Any) -> str:
+    """SHA-256 of the canonical JSON of a body: sorted keys, no whitespace, UTF-8."""
+    try:
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        encoded = canonical.encode()
+    except (ValueError, TypeError, RecursionError):
+        # Infinity from an overlong number literal (1e999), a lone surrogate, absurd nesting.
+        raise SyncError(400, "malformed", _("请求内容不是有效的JSON。")) from None
+    if "\\u0000" in canonical:
+        # PostgreSQL cannot store NUL in text or jsonb: refuse it here rather than fail on the write.
+        raise SyncError(400, "malformed", _("请求内容含有不允许的控制字符。"))
+    return hashlib.sha256(encoded).hexdigest()
+
+
+# --- inspections ------------------------------------------------------------------------------------
+
+
+def inspection_receive(
+    *, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_date: str | None = None
+) -> Received:
+    """Store an inspection PUT by a phone, or recognise a replay of one already stored.
+
+    `device_date` is the request's Date header (the phone's clock when it sent the request)."""
+    fingerprint = fingerprint_of(body)
+    existing = Inspection.objects.filter(uuid=uuid).first()
+    if existing is not None:
+        return _replayed(existing, user=user, fingerprint=fingerprint)
+    if not isinstance(body, Mapping):
+        raise SyncError(400, "invalid", _("检查记录必须是一个JSON对象。"), {"non_field_errors": [_("应为对象。")]})
+    received_at = timezone.now()
+    draft = _validated(user=user, body=body)
+    skew = clock_skew_s(device_date, now=received_at)
+    flags = draft.flags
+    inspected_at = draft.finished_at
+    if skew is not None and abs(skew) > settings.SORTPATROL["MAX_CLOCK_SKEW_S"]:
+        flags.append("clock_skew")
+        inspected_at = draft.finished_at + timedelta(seconds=skew)
+    complete = not draft.photos
+    inspection = Inspection(
+        uuid=uuid,
+        uploader=user,
+        device_id=draft.device_id,
+        checklist_version=draft.version,
+        place=draft.place,
+        regime=draft.regime,
+        started_at=draft.started_at,
+        finished_at=draft.finished_at,
+        received_at=received_at,
+        clock_skew_s=skew,
+        inspected_at=inspected_at,
+        lat=draft.lat,
+        lng=draft.lng,
+        accuracy_m=draft.accuracy,
+        location_captured_at=draft.captured_at,
+        mock_location=draft.mock,
+        distance_m=draft.distance_m,
+        flags=flags,
+        score_tenths=draft.result.score,
+        grade=draft.result.grade,
+        vetoed=draft.result.vetoed,
+        status=Inspection.Status.COMPLETE if complete else Inspection.Status.AWAITING_PHOTOS,
+        completed_at=received_at if complete else None,
+        fingerprint=fingerprint,
+        body=body,
+    )
+    try:
+        with transaction.atomic():
+            inspection.save(force_insert=True)
+            Answer.objects.bulk_create(
+                Answer(inspection=inspection, item_code=code, value=value, note=note, **draft.item_scores[code])
+                for code, value, note in draft.answers
+            )
+            Photo.objects.bulk_create(
+                Photo(inspection=inspection, uuid=p_uuid, item_code=item, sha256=sha, declared_bytes=size)
+                for p_uuid, item, sha, size in draft.photos
+            )
+            if complete:
+                inspection_changed.send(sender=Inspection, inspection=inspection)
+    except IntegrityError:
+        # Lost a race against the same UUID (a retry while the first request was still running).
+        existing = Inspection.objects.filter(uuid=uuid).first()
+        if existing is None:
+            raise SyncError(409, "photo_uuid_taken", _("照片编号已被使用。")) from None
+        return _replayed(existing, user=user, fingerprint=fingerprint)
+    return Received(inspection, created=True, missing_photos=[str(p[0]) for p in draft.photos])
+
+
+def _replayed(existing: Inspection, *, user: AbstractBaseUser, fingerprint: str) -> Received:
+    if existing.uploader_id != user.pk:
+        # Says nothing about the other record: not whose it is, not what it holds.
+        raise SyncError(409, "uuid_taken", _("该编号已被使用，请重新创建此检查记录。"))
+    if existing.fingerprint != fingerprint:
+        raise SyncError(
+            409, "conflict", _("该检查记录已用不同的内容提交过。"), fingerprint=existing.fingerprint
+        )
+    return Received(existing, created=False, missing_photos=missing_photo_uuids(existing))
+
+
+def clock_skew_s(device_date: str | None, *, now: datetime) -> int | None:
+    """Server time minus the device's time in whole seconds; None when the header is absent or unreadable."""
+    if not device_date or len(device_date) > 100:
+        return None
+    try:
+        sent = email.utils.parsedate_to_datetime(device_date)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        sent = _iso_datetime(device_date)
+    if sent is None or sent.tzinfo is None:
+        return None
+    try:
+        return round((now - sent).total_seconds())
+    except OverflowError:
+        return None
+
+
+def _iso_datetime(text: Any) -> datetime | None:
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+@dataclass
+class _Draft:
+    place: Place
+    version: ChecklistVersion
+    regime: str
+    device_id: str
+    started_at: datetime | None
+    finished_at: datetime
+    lat: float | None
+    lng: float | None
+    accuracy: float | None
+    captured_at: datetime | None
+    mock: bool
+    distance_m: float | None
+    flags: list[str]
+    answers: list[tuple[str, Any, str]]
+    photos: list[tuple[uuid_lib.UUID, str, str, int]]
+    result: Any
+    item_scores: dict[str, dict]
+
+
+class _Errors(dict):
+    def add(self, key: str, message: str) -> None:
+        self.setdefault(key, []).append(str(message))
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise SyncError(400, "invalid", _("提交的数据有误，请检查标出的字段。"), dict(self))
+
+
+def _validated(*, user: AbstractBaseUser, body: Mapping) -> _Draft:
+    """Check the document in three steps: its shape (400), the user's rights (403), then its content
+    against the checklist version (400). Nothing is written before all of them pass."""
+    errors = _Errors()
+    regime = body.get("regime")
+    if regime not in Regime.values:
+        errors.add("regime", _("未知的检查制度。"))
+    place_code = body.get("place")
+    if not isinstance(place_code, str) or not 0 < len(place_code) <= 40:
+        errors.add("place", _("应为场所编码。"))
+    version_id = body.get("checklist_version")
+    if type(version_id) is not int or not 0 < version_id <= MAX_ID:
+        errors.add("checklist_version", _("应为检查表版本编号。"))
+    device_id = body.get("device_id", "")
+    if device_id is None:
+        device_id = ""
+    if not isinstance(device_id, str) or len(device_id) > 100:
+        errors.add("device_id", _("设备标识应为不超过100个字符的文字。"))
+    started_at = None
+    if body.get("started_at") is not None:
+        started_at = _iso_datetime(body["started_at"])
+        if started_at is None:
+            errors.add("started_at", _("应为带时区的ISO 8601时间。"))
+    finished_at = _iso_datetime(body.get("finished_at"))
+    if finished_at is None:
+        errors.add("finished_at", _("应为带时区的ISO 8601时间。"))
+    location = _location(body.get("location"), errors)
+    answers = _answer_shapes(body.get("answers", []), errors)
+    photos = _photo_shapes(body.get("photos", []), errors)
+    notes = body.get("notes")
+    if notes is not None and (not isinstance(notes, str) or len(notes) > MAX_TEXT):
+        errors.add("notes", _("备注应为不超过2000个字符的文字。"))
+    errors.raise_if_any()
+
+    place = Place.objects.filter(code=place_code).select_related("parent").first()
+    if place is None:
+        errors.add("place", _("没有这个场所。"))
+        errors.raise_if_any()
+    if regime not in regimes_for(user):
+        raise SyncError(403, "regime_not_allowed", _("您的角色不能进行这种检查。"))
+    if not can_inspect(user, place, regime):
+        raise SyncError(403, "out_of_scope", _("这个场所不在您的检查范围内。"))
+
+    version = ChecklistVersion.objects.select_related("checklist").filter(pk=version_id).first()
+    if version is None or version.state == ChecklistVersion.State.DRAFT:
+        errors.add("checklist_version", _("没有这个已发布的检查表版本。"))
+        errors.raise_if_any()
+    if version.checklist.place_kind != place.kind or version.checklist.regime != regime:
+        errors.add("checklist_version", _("检查表版本与场所类型或检查制度不符。"))
+        errors.raise_if_any()
+    rules = rules_for(version)
+    result = _scored(rules, answers, photos, errors)
+    errors.raise_if_any()
+
+    flags, distance = _location_flags(location, place)
+    return _Draft(
+        place=place,
+        version=version,
+        regime=regime,
+        device_id=device_id,
+        started_at=started_at,
+        finished_at=finished_at,
+        lat=location["lat"] if location else None,
+        lng=location["lng"] if location else None,
+        accuracy=location["accuracy"] if location else None,
+        captured_at=location["captured_at"] if location else None,
+        mock=bool(location and location["mock"]),
+        distance_m=distance,
+        flags=flags,
+        answers=answers,
+        photos=photos,
+        result=result,
+        item_scores={
+            item.code: {"max_tenths": item.max, "earned_tenths": item.earned, "failed": item.failed}
+            for item in result.items
+        },
+    )
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _location(value: Any, errors: _Errors) -> dict | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        errors.add("location", _("定位应为对象或null。"))
+        return None
+    lat, lng = _number(value.get("lat")), _number(value.get("lng"))
+    if lat is None or not -90 <= lat <= 90:
+        errors.add("location.lat", _("纬度应在-90到90之间。"))
+    if lng is None or not -180 <= lng <= 180:
+        errors.add("location.lng", _("经度应在-180到180之间。"))
+    accuracy = None
+    if value.get("accuracy") is not None:
+        accuracy = _number(value["accuracy"])
+        if accuracy is None or accuracy < 0:
+            errors.add("location.accuracy", _("精度应为不小于0的数值（米）。"))
+    captured_at = None
+    if value.get("captured_at") is not None:
+        captured_at = _iso_datetime(value["captured_at"])
+        if captured_at is None:
+            errors.add("location.captured_at", _("应为带时区的ISO 8601时间。"))
+    mock = value.get("mock", False)
+    if mock is None:
+        mock = False
+    if not isinstance(mock, bool):
+        errors.add("location.mock", _("应为true或false。"))
+    return {"lat": lat, "lng": lng, "accuracy": accuracy, "captured_at": captured_at, "mock": mock}
+
+
+def _location_flags(location: dict | None, place: Place) -> tuple[list[str], float | None]:
+    """SYNC.md §6: facts staff should look at; they never reject an inspection."""
+    if location is None:
+        return ["no_fix"], None
+    flags = []
+    accuracy = location["accuracy"]
+    if accuracy is None or accuracy > settings.SORTPATROL["POOR_ACCURACY_M"]:
+        flags.append("poor_accuracy")
+    distance = None
+    if place.lat is not None and place.lng is not None:
+        distance = geodesic((location["lat"], location["lng"]), (float(place.lat), float(place.lng))).meters
+        if distance > place.effective_radius_m:
+            flags.append("far_from_place")
+    if location["mock"]:
+        flags.append("mock_location")
+    return flags, distance
+
+
+def _answer_shapes(value: Any, errors: _Errors) -> list[tuple[str, Any, str]]:
+    if not isinstance(value, list) or len(value) > MAX_ANSWERS:
+        errors.add("answers", _("答案应为列表（最多500项）。"))
+        return []
+    answers, seen = [], set()
+    for index, answer in enumerate(value):
+        if not isinstance(answer, Mapping):
+            errors.add(f"answers.{index}", _("每个答案应为对象。"))
+            continue
+        item = answer.get("item")
+        if not isinstance(item, str) or not 0 < len(item) <= 16:
+            errors.add(f"answers.{index}.item", _("应为检查项编号。"))
+            continue
+        if item in seen:
+            errors.add(f"answers.{index}.item", _("同一检查项只能回答一次。"))
+            continue
+        seen.add(item)
+        note = answer.get("note") or ""
+        if not isinstance(note, str) or len(note) > MAX_TEXT:
+            errors.add(f"answers.{index}.note", _("备注应为不超过2000个字符的文字。"))
+        if "value" not in answer:
+            errors.add(f"answers.{index}.value", _("缺少答案。"))
+        answers.append((item, answer.get("value"), note if isinstance(note, str) else ""))
+    return answers
+
+
+def _photo_shapes(value: Any, errors: _Errors) -> list[tuple[uuid_lib.UUID, str, str, int]]:
+    if not isinstance(value, list) or len(value) > MAX_PHOTOS:
+        errors.add("photos", _("照片清单应为列表（最多100张）。"))
+        return []
+    photos, seen = [], set()
+    for index, photo in enumerate(value):
+        if not isinstance(photo, Mapping):
+            errors.add(f"photos.{index}", _("每张照片应为对象。"))
+            continue
+        try:
+            photo_uuid = uuid_lib.UUID(photo.get("uuid")) if isinstance(photo.get("uuid"), str) else None
+        except ValueError:
+            photo_uuid = None
+        if photo_uuid is None:
+            errors.add(f"photos.{index}.uuid", _("应为UUID。"))
+        elif photo_uuid in seen:
+            errors.add(f"photos.{index}.uuid", _("照片编号重复。"))
+        seen.add(photo_uuid)
+        item = photo.get("item")
+        if not isinstance(item, str) or not 0 < len(item) <= 16:
+            errors.add(f"photos.{index}.item", _("应为检查项编号。"))
+        sha = photo.get("sha256")
+        if not isinstance(sha, str) or not _SHA256.match(sha):
+            errors.add(f"photos.{index}.sha256", _("应为64位十六进制的SHA-256。"))
+        size = photo.get("bytes")
+        if type(size) is not int or not 0 < size <= settings.PHOTO_MAX_BYTES:
+            errors.add(f"photos.{index}.bytes", _("照片大小应在1字节到上限之间。"))
+        if photo_uuid is not None and isinstance(item, str) and isinstance(sha, str):
+            photos.append((photo_uuid, item, sha.lower(), size))
+    return photos
+
+
+_ANSWER_MESSAGES = {
+    "bad_check": lambda: _("应为 pass、fail 或 na。"),
+    "bad_count": lambda: _("应为不小于0的整数或 na。"),
+    "bad_sample": lambda: _("抽查应为 {checked: N, wrong: M}，N≥1，0≤M≤N。"),
+    "out_of_range": lambda: _("百分率应在0到100之间。"),
+    "too_many_decimals": lambda: _("最多一位小数。"),
+    "not_a_number": lambda: _("应为数值。"),
+    "not_text": lambda: _("应为文字。"),
+    "bad_choice": lambda: _("应为该项的选项之一。"),
+}
+
+
+def _scored(rules: tuple[ItemRule, ...], answers: list, photos: list, errors: _Errors) -> Any:
+    by_code = {rule.code: rule for rule in rules}
+    values = {}
+    for index, (code, value, _note) in enumerate(answers):
+        rule = by_code.get(code)
+        if rule is None:
+            errors.add(f"answers.{index}.item", _("该版本没有这个检查项。"))
+            continue
+        try:
+            check_answer(rule, value)
+        except AnswerError as exc:
+            message = _ANSWER_MESSAGES.get(exc.code)
+            errors.add(f"answers.{index}.value", message() if message else str(exc))
+            continue
+        values[code] = value
+    for index, (_uuid, item, _sha, _size) in enumerate(photos):
+        if item not in by_code:
+            errors.add(f"photos.{index}.item", _("该版本没有这个检查项。"))
+    if errors:
+        return None
+    result = score_inspection(rules, values)
+    index_of = {code: index for index, (code, _v, _n) in enumerate(answers)}
+    for code, problem in photo_violations(result, rules, (item for _u, item, _s, _b in photos)).items():
+        if problem == "photo_required":
+            errors.add(f"answers.{index_of.get(code, 0)}.photo", _("此项需要照片（{code}）。").format(code=code))
+        else:
+            for index, (_u, item, _s, _b) in enumerate(photos):
+                if item == code:
+                    errors.add(f"photos.{index}.item", _("此项不允许拍照（{code}）。").format(code=code))
+    return result
+
+
+# --- photos ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class PhotoReceived:
+    photo: Photo
+    inspection: Inspection
+    created: bool
+
+
+def photo_receive(
+    *, user: AbstractBaseUser, inspection_uuid: uuid_lib.UUID, photo_uuid: uuid_lib.UUID, data: bytes
+) -> PhotoReceived:
+    """Accept the bytes of a photo declared in an inspection's manifest.
+
+    A photo not in the manifest answers 404 like an unknown inspection: the client sends the JSON first,
+    and a photo the JSON did not declare has no resource to PUT to."""
+    inspection = Inspection.objects.filter(uuid=inspection_uuid, uploader=user).first()
+    if inspection is None:
+        raise SyncError(404, "inspection_not_found", _("服务器还没有收到这条检查记录，请先提交记录。"))
+    photo = Photo.objects.filter(inspection=inspection, uuid=photo_uuid).first()
+    if photo is None:
+        raise SyncError(404, "photo_not_in_manifest", _("这张照片不在检查记录的照片清单中。"))
+    sha = hashlib.sha256(data).hexdigest()
+    if photo.received_at is not None:
+        if sha == photo.sha256:
+            return PhotoReceived(photo, inspection, created=False)
+        raise SyncError(409, "photo_conflict", _("这张照片已收到，内容不同。"))
+    if sha != photo.sha256:
+        raise SyncError(400, "sha256_mismatch", _("照片内容与清单中的SHA-256不符（传输不完整？请重试）。"))
+    try:
+        processed = process_photo(data)
+    except PhotoRejected as exc:
+        raise SyncError(exc.status, exc.code, exc.message) from None
+    paths = store_photo(processed)
+    try:
+        with transaction.atomic():
+            locked = Photo.objects.select_for_update().get(pk=photo.pk)
+            if locked.received_at is not None:
+                # Another request stored the same bytes meanwhile: keep its files, drop ours.
+                delete_stored(paths)
+                return PhotoReceived(locked, inspection, created=False)
+            now = timezone.now()
+            locked.received_at = now
+            locked.original, locked.display, locked.thumbnail = paths.original, paths.display, paths.thumbnail
+            locked.content_type = processed.content_type
+            locked.width, locked.height = processed.width, processed.height
+            locked.exif_taken_at = processed.exif_taken_at
+            locked.exif_lat, locked.exif_lng = processed.exif_lat, processed.exif_lng
+            locked.save()
+            inspection = _complete_if_all_arrived(inspection.pk, now=now)
+    except BaseException:
+        delete_stored(paths)
+        raise
+    return PhotoReceived(locked, inspection, created=True)
+
+
+def _complete_if_all_arrived(inspection_pk: int, *, now: datetime) -> Inspection:
+    inspection = Inspection.objects.select_for_update().get(pk=inspection_pk)
+    if inspection.status == Inspection.Status.COMPLETE:
+        return inspection
+    if Photo.objects.filter(inspection_id=inspection_pk, received_at__isnull=True).exists():
+        return inspection
+    inspection.status = Inspection.Status.COMPLETE
+    inspection.completed_at = now
+    inspection.save(update_fields=["status", "completed_at"])
+    inspection_changed.send(sender=Inspection, inspection=inspection)
+    return inspection
+
+
+# --- voiding ---------------------------------------------------------------------------------------
+
+
+def inspection_void(*, inspection: Inspection, by: AbstractBaseUser, reason: str) -> Inspection:
+    """Take an inspection out of every score; it stays stored and visible to staff."""
+    reason = reason.strip()
+    if not reason:
+        raise SyncError(400, "reason_required", _("作废必须填写原因。"))
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if inspection.voided:
+            return inspection
+        inspection.voided = True
+        inspection.void_reason = reason
+        inspection.voided_by = by
+        inspection.voided_at = timezone.now()
+        inspection.save(update_fields=["voided", "void_reason", "voided_by", "voided_at"])
+        inspection_changed.send(sender=Inspection, inspection=inspection)
+    return inspection
+
+
+def inspection_restore(*, inspection: Inspection) -> Inspection:
+    """Undo a void (a mistaken one): the inspection counts again."""
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if not inspection.voided:
+            return inspection
+        inspection.voided = False
+        inspection.void_reason = ""
+        inspection.voided_by = None
+        inspection.voided_at = None
+        inspection.save(update_fields=["voided", "void_reason", "voided_by", "voided_at"])
+        inspection_changed.send(sender=Inspection, inspection=inspection)
+    return inspection
