@@ -1,0 +1,112 @@
+// Talking to the server with JWT. Tokens live in IndexedDB so a reload, a second tab and the service worker share
+// them. A 401 refreshes once (under a Web Lock, because refresh tokens rotate and a used one is blacklisted);
+// if the refresh token is dead too, the session is marked expired and the app asks the same user to log in again.
+import { getKv, putKv } from "./db.js";
+
+export const API = "/api/v1";
+const SESSION_KEY = "session";
+
+export class AuthRequired extends Error {}
+export class Offline extends Error {}
+
+export function getSession() {
+  return getKv(SESSION_KEY);
+}
+
+export function saveSession(session) {
+  return putKv(SESSION_KEY, session);
+}
+
+/** Forgets the tokens only; records stay under their owner for the next login of that user. */
+export async function logout() {
+  const session = await getSession();
+  if (session) await saveSession({ username: session.username, user: session.user, expired: true, loggedOut: true });
+}
+
+async function post(path, payload) {
+  let response;
+  try {
+    response = await fetch(API + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(payload),
+      credentials: "omit",
+    });
+  } catch {
+    throw new Offline("network");
+  }
+  const body = await response.json().catch(() => ({}));
+  return { status: response.status, body };
+}
+
+/** Logs in and stores the tokens. Returns the user, or throws AuthRequired / Offline. */
+export async function login(username, password) {
+  const { status, body } = await post("/auth/token/", { username, password });
+  if (status !== 200) throw new AuthRequired(body?.error?.message || body?.detail || "login failed");
+  const user = body.user || { username };
+  const name = user.username || username;
+  await saveSession({ username: name, user, access: body.access, refresh: body.refresh, expired: false });
+  return user;
+}
+
+function withLock(name, fn) {
+  if (globalThis.navigator?.locks) return navigator.locks.request(name, fn);
+  return fn();
+}
+
+/** Gets a new access token unless another tab already did since `usedAccess` failed. */
+async function refreshTokens(usedAccess) {
+  return withLock("sortpatrol-auth", async () => {
+    const session = await getSession();
+    if (!session || session.expired || !session.refresh) throw new AuthRequired("no session");
+    if (session.access !== usedAccess) return session;
+    const { status, body } = await post("/auth/refresh/", { refresh: session.refresh });
+    if (status === 200 && body.access) {
+      const next = { ...session, access: body.access, refresh: body.refresh || session.refresh };
+      await saveSession(next);
+      return next;
+    }
+    if (status === 401 || status === 400) {
+      await saveSession({ ...session, expired: true });
+      throw new AuthRequired("refresh expired");
+    }
+    // 5xx or odd answer: not the user's fault, keep the session and retry later.
+    throw new Offline(`refresh HTTP ${status}`);
+  });
+}
+
+/**
+ * fetch with the access token; refreshes once on 401. Resolves to {status, body, headers};
+ * status 0 means no answer (offline, aborted or dropped). Throws AuthRequired when a new login is needed.
+ */
+export async function apiFetch(path, init = {}) {
+  let session = await getSession();
+  if (!session || session.expired) throw new AuthRequired("no session");
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const headers = new Headers(init.headers || {});
+    headers.set("Authorization", `Bearer ${session.access}`);
+    headers.set("Accept", "application/json");
+    let response;
+    try {
+      response = await fetch(API + path, { ...init, headers, credentials: "omit", cache: "no-store" });
+    } catch {
+      return { status: 0, body: null, headers: new Headers() };
+    }
+    if (response.status === 401 && attempt === 0) {
+      try {
+        session = await refreshTokens(session.access);
+      } catch (error) {
+        if (error instanceof Offline) return { status: 0, body: null, headers: new Headers() };
+        throw error;
+      }
+      continue;
+    }
+    if (response.status === 401) {
+      await saveSession({ ...session, expired: true });
+      throw new AuthRequired("unauthorised after refresh");
+    }
+    const body = response.status === 304 ? null : await response.json().catch(() => null);
+    return { status: response.status, body, headers: response.headers };
+  }
+  return { status: 0, body: null, headers: new Headers() };
+}

@@ -1,0 +1,177 @@
+// The app's entry: session, routing between screens, sync triggers and the always-visible outbox badge.
+import { getSession } from "./api.js";
+import { allBy } from "./db.js";
+import { h } from "./dom.js";
+import { getLang, initLang, setLang, t } from "./i18n.js";
+import { renderNotices } from "./notices.js";
+import { unsent } from "./outbox.js";
+import { loadPack, placeByQr, refreshPack } from "./pack.js";
+import { CHANNEL, syncOutbox } from "./sync.js";
+import { applyUpdate, checkForUpdate, registerWorker, updateWaiting } from "./worker.js";
+import { showHistory } from "./views/history.js";
+import { showInspection } from "./views/inspection.js";
+import { showLogin } from "./views/login.js";
+import { showOutbox } from "./views/outbox.js";
+import { showPlaces } from "./views/places.js";
+import { showStart } from "./views/start.js";
+
+const SYNC_INTERVAL_MS = 15_000;
+
+/** What every screen shares. One object, handed to the views; no globals. */
+const app = {
+  session: null,
+  pack: null,
+  inspectionOpen: null, // uuid of the draft on screen: blocks updates (SYNC.md, PWA rule 6)
+  leaveInspection: null, // releases the draft's lock when the screen changes
+  pendingQr: null,
+  go(hash) {
+    if (window.location.hash === hash) route();
+    else window.location.hash = hash;
+  },
+  refreshBadge,
+  syncSoon,
+  reloadSession,
+};
+
+async function reloadSession() {
+  app.session = await getSession();
+  app.pack = app.session && !app.session.loggedOut ? await loadPack(app.session.username) : null;
+  return app.session;
+}
+
+async function refreshBadge() {
+  const badge = document.getElementById("queue-badge");
+  if (!app.session || app.session.loggedOut) {
+    badge.hidden = true;
+    return;
+  }
+  const count = unsent(await allBy("records", "owner", app.session.username)).length;
+  badge.hidden = false;
+  badge.textContent = `⇅ ${t("unsynced", { n: count })}`;
+  badge.dataset.count = String(count);
+  badge.classList.toggle("has-unsent", count > 0);
+  badge.classList.toggle("offline", !navigator.onLine);
+  const tab = document.querySelector("#tabs [data-tab=outbox] .count");
+  if (tab) tab.textContent = count ? ` (${count})` : "";
+}
+
+let syncing = null;
+async function syncSoon(force = false) {
+  if (syncing) return syncing;
+  syncing = (async () => {
+    try {
+      const result = await syncOutbox({ force });
+      if (result === "login") {
+        await reloadSession();
+        route();
+      }
+    } finally {
+      syncing = null;
+      await refreshBadge();
+    }
+  })();
+  return syncing;
+}
+
+function renderTabs() {
+  const tabs = document.getElementById("tabs");
+  const loggedIn = app.session && !app.session.expired;
+  tabs.hidden = !loggedIn;
+  if (!loggedIn) return;
+  const current = window.location.hash.split("/")[1] || "places";
+  const tab = (name, label, extra) => h("a", { href: `#/${name}`, "data-tab": name, "aria-current": current === name ? "page" : null }, label, extra);
+  tabs.replaceChildren(tab("places", t("places")), tab("outbox", t("outbox"), h("span", { class: "count" })), tab("history", t("history")));
+}
+
+function updateOffer() {
+  if (!updateWaiting()) return [];
+  const button = h("button", { type: "button", id: "update-button", class: "primary" }, t("update"));
+  const reason = h("span", { class: "muted", id: "update-reason" });
+  button.addEventListener("click", () => {
+    if (!applyUpdate(app.inspectionOpen)) reason.textContent = t("updateBlocked");
+  });
+  return [h("p", { class: "notice", id: "update-notice" }, t("updateReady"), " ", button, " ", reason)];
+}
+
+async function route() {
+  if (app.leaveInspection) {
+    const leave = app.leaveInspection;
+    app.leaveInspection = null;
+    app.inspectionOpen = null;
+    leave();
+  }
+  await reloadSession();
+  renderTabs();
+  refreshBadge();
+  const session = app.session;
+  if (!session || session.expired) return showLogin(app);
+  if (app.pendingQr && app.pack) {
+    const place = placeByQr(app.pack.data, app.pendingQr);
+    app.pendingQr = null;
+    window.history.replaceState(null, "", place ? `/#/place/${encodeURIComponent(place.code)}` : "/#/places");
+  }
+  const [, name, arg] = window.location.hash.split("/");
+  const param = arg ? decodeURIComponent(arg) : null;
+  if (name === "place" && param) return showStart(app, param);
+  if (name === "inspect" && param) return showInspection(app, param);
+  if (name === "outbox") return showOutbox(app);
+  if (name === "history") return showHistory(app);
+  return showPlaces(app);
+}
+
+function listen() {
+  window.addEventListener("hashchange", route);
+  window.addEventListener("online", () => { refreshBadge(); syncSoon(); });
+  window.addEventListener("offline", refreshBadge);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") { syncSoon(); checkForUpdate(); }
+  });
+  setInterval(() => { if (navigator.onLine) syncSoon(); else refreshBadge(); }, SYNC_INTERVAL_MS);
+  try {
+    const channel = new BroadcastChannel(CHANNEL);
+    channel.onmessage = (event) => {
+      if (event.data?.type === "outbox") refreshBadge();
+      if (event.data?.type === "login") route();
+    };
+  } catch {
+    // Without BroadcastChannel the timer keeps the badge current.
+  }
+  document.getElementById("queue-badge").addEventListener("click", () => app.go("#/outbox"));
+  document.getElementById("lang").addEventListener("click", () => {
+    setLang(getLang() === "zh" ? "en" : "zh");
+    paintChrome();
+    renderNotices(updateOffer());
+    route();
+  });
+}
+
+function paintChrome() {
+  document.documentElement.lang = getLang() === "zh" ? "zh-CN" : "en";
+  document.querySelector(".brand").textContent = t("appName");
+  const lang = document.getElementById("lang");
+  lang.textContent = getLang() === "zh" ? "EN" : "中文";
+  lang.setAttribute("lang", getLang() === "zh" ? "en" : "zh-CN");
+}
+
+async function start() {
+  initLang();
+  paintChrome();
+  if (window.location.pathname.startsWith("/q/")) {
+    app.pendingQr = window.location.pathname;
+    window.history.replaceState(null, "", "/#/places");
+  }
+  listen();
+  await renderNotices();
+  registerWorker(() => renderNotices(updateOffer())).catch(() => {});
+  await route();
+  const session = app.session;
+  if (session && !session.expired && navigator.onLine) {
+    refreshPack(session.username).then((pack) => {
+      if (pack && !app.pack) route();
+    }).catch(() => {});
+  }
+  syncSoon();
+}
+
+// Exposed for tests and the update notice only through the DOM; the object stays module-private.
+start();

@@ -1,0 +1,103 @@
+// The UI's words: Chinese first, English on request. A small table is enough for one screenful of app.
+const TABLE = {
+  zh: {
+    appName: "分类巡查",
+    login: "登录", username: "用户名", password: "密码", logout: "退出登录",
+    loginAgain: "登录已过期，请重新登录。未上传的记录都保留着。",
+    loginFailed: "用户名或密码错误",
+    needOnline: "首次登录需要网络连接",
+    places: "地点", outbox: "待上传", history: "历史",
+    nearest: "附近", search: "按名称或编号搜索", scan: "扫码", scanUnsupported: "此浏览器不支持扫码，请用系统相机扫描标签上的链接。",
+    distance: "距离 {d}", noFix: "无定位", packRefreshed: "检查表更新于 {t}", refresh: "更新",
+    noPack: "尚未下载检查数据，请联网后登录。",
+    regime: "检查类型", weekly_guidance: "周指导", monthly_covert: "月暗查", quarterly_assessment: "季考核",
+    start: "开始检查", noChecklist: "该地点没有此类检查表",
+    pass: "合格", fail: "不合格", na: "不适用",
+    faults: "问题处数", percentValue: "百分比", sample: "抽查", checked: "抽查数", wrong: "错误数",
+    note: "备注", addPhoto: "拍照", removePhoto: "删除照片", photoRequired: "需要照片",
+    gps: "定位", gpsAcc: "精度 ±{a} 米，距地点 {d}", gpsFar: "距离地点 {d}，超出 {r} 米范围", gpsPoor: "定位精度差（±{a} 米）",
+    gpsNone: "未能获取定位", gpsRetry: "重新定位",
+    score: "临时得分", unscored: "不计分", vetoed: "一票否决",
+    excellent: "优秀", good: "良好", gradePass: "合格", gradeFail: "不合格",
+    finish: "完成并放入待上传", discard: "放弃草稿", missingPhotos: "以下项目需要照片：{items}",
+    draftElsewhere: "这份草稿已在另一个标签页中打开。", backToPlaces: "返回地点",
+    queued: "已完成，等待上传", unsynced: "{n} 条未上传",
+    waitNetwork: "等待网络", waitRetry: "{s} 秒后重试", waitPhotos: "上传照片 {a}/{b}", waitLogin: "等待重新登录",
+    attention: "需要处理：{m}", sending: "正在上传", syncNow: "立即上传", exportOutbox: "导出待上传记录",
+    outboxEmpty: "没有待上传的记录", drafts: "草稿", resume: "继续",
+    historyEmpty: "还没有已上传的检查", serverScore: "得分 {s}", flags: "标记",
+    far_from_place: "距离过远", poor_accuracy: "定位精度差", no_fix: "无定位", mock_location: "模拟定位", clock_skew: "时间偏差",
+    updateReady: "有新版本可用", update: "更新", updateBlocked: "请先完成或离开当前检查再更新。",
+    insecure: "此页面通过不安全的 HTTP 打开：离线、相机和定位都无法使用。请使用 https:// 地址。",
+    lowSpace: "手机存储空间不足 20%，请尽快联网上传。",
+    iosHint: "在 iPhone 上请点击“分享”→“添加到主屏幕”，否则 Safari 可能在 7 天后清除未上传的记录。",
+    offline: "离线", online: "在线", loading: "正在加载…",
+    otherUserRecords: "此设备上还有其他用户未上传的记录，他们登录后会继续上传。",
+  },
+  en: {
+    appName: "SortPatrol",
+    login: "Log in", username: "Username", password: "Password", logout: "Log out",
+    loginAgain: "Your login has expired; please log in again. Unsent records are kept.",
+    loginFailed: "Wrong username or password",
+    needOnline: "The first login needs a network connection",
+    places: "Places", outbox: "Outbox", history: "History",
+    nearest: "Nearby", search: "Search by name or code", scan: "Scan", scanUnsupported: "This browser cannot scan; use the phone's camera app on the label's link.",
+    distance: "{d} away", noFix: "no GPS", packRefreshed: "Checklists updated {t}", refresh: "Refresh",
+    noPack: "No inspection data yet: log in while online.",
+    regime: "Regime", weekly_guidance: "Weekly guidance", monthly_covert: "Monthly covert", quarterly_assessment: "Quarterly assessment",
+    start: "Start inspection", noChecklist: "No checklist of this kind for this place",
+    pass: "Pass", fail: "Fail", na: "N/A",
+    faults: "Faults", percentValue: "Percent", sample: "Sample", checked: "Checked", wrong: "Wrong",
+    note: "Note", addPhoto: "Take photo", removePhoto: "Remove photo", photoRequired: "Photo required",
+    gps: "Location", gpsAcc: "±{a} m, {d} from the place", gpsFar: "{d} from the place, beyond its {r} m radius", gpsPoor: "Poor accuracy (±{a} m)",
+    gpsNone: "No location fix", gpsRetry: "Locate again",
+    score: "Provisional score", unscored: "unscored", vetoed: "vetoed",
+    excellent: "Excellent", good: "Good", gradePass: "Pass", gradeFail: "Fail",
+    finish: "Finish and queue", discard: "Discard draft", missingPhotos: "Photos needed for: {items}",
+    draftElsewhere: "This draft is open in another tab.", backToPlaces: "Back to places",
+    queued: "Finished, waiting to upload", unsynced: "{n} unsent",
+    waitNetwork: "waiting for network", waitRetry: "retry in {s} s", waitPhotos: "uploading photos {a}/{b}", waitLogin: "waiting for login",
+    attention: "Needs attention: {m}", sending: "uploading", syncNow: "Upload now", exportOutbox: "Export outbox",
+    outboxEmpty: "Nothing waiting to upload", drafts: "Drafts", resume: "Resume",
+    historyEmpty: "No uploaded inspections yet", serverScore: "Score {s}", flags: "Flags",
+    far_from_place: "far from place", poor_accuracy: "poor accuracy", no_fix: "no fix", mock_location: "mock location", clock_skew: "clock skew",
+    updateReady: "A new version is available", update: "Update", updateBlocked: "Finish or leave the open inspection before updating.",
+    insecure: "This page was opened over plain HTTP: offline use, camera and location cannot work. Use the https:// address.",
+    lowSpace: "Less than 20% storage left on this phone; upload soon.",
+    iosHint: "On iPhone tap Share → Add to Home Screen, or Safari may clear unsent records after 7 days.",
+    offline: "offline", online: "online", loading: "Loading…",
+    otherUserRecords: "Another user's unsent records are on this device; they upload when that user logs in.",
+  },
+};
+
+const STORAGE_KEY = "sortpatrol.lang";
+let current = "zh";
+
+/** Reads the saved language choice (Chinese unless the user switched). */
+export function initLang(storage = globalThis.localStorage) {
+  const saved = storage?.getItem(STORAGE_KEY);
+  current = saved === "en" ? "en" : "zh";
+  return current;
+}
+
+export function getLang() {
+  return current;
+}
+
+export function setLang(lang, storage = globalThis.localStorage) {
+  current = lang === "en" ? "en" : "zh";
+  storage?.setItem(STORAGE_KEY, current);
+  return current;
+}
+
+/** Translates a key, filling {placeholders}; unknown keys fall back to Chinese, then to the key itself. */
+export function t(key, vars = {}) {
+  const text = TABLE[current][key] ?? TABLE.zh[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+}
+
+/** A distance for people: metres below 1 km, kilometres with one decimal above. */
+export function formatDistance(metres) {
+  if (metres == null || !Number.isFinite(metres)) return "—";
+  return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
+}

@@ -1,0 +1,118 @@
+// The outbox state machine (SYNC.md, PWA rules 2–4), pure: no IndexedDB, no fetch, no clock.
+// A record is `draft` while the inspector works, `queued` once finished, `attention` when the server refused it
+// for a reason a retry cannot fix, and `done` only when the server said `complete` (then it is history).
+
+export const BACKOFF_START_MS = 5_000;
+export const BACKOFF_CAP_MS = 300_000;
+export const HISTORY_KEEP_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Delay before the next attempt after `attempts` failures: 5 s doubling to 5 min, with ±20% jitter so that
+ * thirty phones coming back online together do not hit the server in step. Never gives up.
+ * @param {number} attempts failures so far (≥ 1)
+ * @param {() => number} random in [0, 1)
+ */
+export function backoffDelayMs(attempts, random = Math.random) {
+  const exponent = Math.max(0, Math.min(attempts - 1, 16));
+  const base = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** exponent);
+  const jittered = base * (0.8 + 0.4 * random());
+  return Math.round(Math.min(BACKOFF_CAP_MS, Math.max(BACKOFF_START_MS, jittered)));
+}
+
+/**
+ * What an HTTP answer means for the record. `status` 0 stands for "no answer" (offline, aborted, dropped).
+ * @returns {"ok"|"retry"|"auth"|"resend"|"attention"}
+ */
+export function classify(status, kind) {
+  if (status === 200 || status === 201) return "ok";
+  if (status === 0 || status === 408 || status === 429 || status >= 500) return "retry";
+  if (status === 401) return "auth";
+  // A photo for an inspection the server has not received yet: send the inspection again first.
+  if (status === 404 && kind === "photo") return "resend";
+  return "attention";
+}
+
+/** The next request for a queued record: the inspection JSON, one missing photo, or nothing. */
+export function nextRequest(record) {
+  const server = record.sync?.server;
+  if (!server) return { kind: "inspection" };
+  if (server.status === "complete") return { kind: "none" };
+  const missing = server.missing_photos || [];
+  if (missing.length) return { kind: "photo", uuid: missing[0] };
+  // Awaiting photos but none missing: ask again with the (idempotent) inspection PUT.
+  return { kind: "inspection" };
+}
+
+export function isDue(record, now) {
+  return record.state === "queued" && !(record.sync?.nextAt > now);
+}
+
+function withSync(record, changes) {
+  return { ...record, sync: { ...(record.sync || {}), ...changes } };
+}
+
+/**
+ * The record after one request. Pure: the caller stores the result.
+ * @param {object} record
+ * @param {{kind: string, uuid?: string, status: number, body?: object, now: number, random?: () => number}} outcome
+ */
+export function applyResponse(record, { kind, uuid, status, body, now, random = Math.random }) {
+  const verdict = classify(status, kind);
+  if (verdict === "ok") {
+    let server = body && body.status ? body : null;
+    if (!server) {
+      // A photo answer without the status body: drop that photo from the missing list ourselves.
+      const previous = record.sync?.server || { status: "awaiting_photos", missing_photos: [] };
+      server = { ...previous, missing_photos: (previous.missing_photos || []).filter((p) => p !== uuid) };
+    }
+    const next = withSync(record, { server, attempts: 0, nextAt: 0, error: null, waiting: null });
+    if (server.status === "complete") return { ...next, state: "done", doneAt: now };
+    return next;
+  }
+  if (verdict === "resend") return withSync(record, { server: null, waiting: null });
+  if (verdict === "retry") {
+    const attempts = (record.sync?.attempts || 0) + 1;
+    return withSync(record, {
+      attempts,
+      nextAt: now + backoffDelayMs(attempts, random),
+      waiting: status === 0 ? "network" : "retry",
+      error: status ? `HTTP ${status}` : null,
+    });
+  }
+  if (verdict === "auth") return withSync(record, { waiting: "login" });
+  const message = body?.error?.message || `HTTP ${status}`;
+  return { ...withSync(record, { waiting: null, error: message, errorCode: body?.error?.code || null }), state: "attention" };
+}
+
+/** Puts a record that needed attention back in the queue (after the user fixed the cause, e.g. their scope). */
+export function requeue(record) {
+  return { ...withSync(record, { attempts: 0, nextAt: 0, error: null, waiting: null }), state: "queued" };
+}
+
+/**
+ * What a record is waiting for, for the always-visible list: a translation key and its values.
+ * @returns {{key: string, vars?: object}}
+ */
+export function waitingFor(record, now, online) {
+  if (record.state === "attention") return { key: "attention", vars: { m: record.sync?.error || "" } };
+  const sync = record.sync || {};
+  if (sync.waiting === "login") return { key: "waitLogin" };
+  if (!online) return { key: "waitNetwork" };
+  if (sync.nextAt > now) return { key: "waitRetry", vars: { s: Math.ceil((sync.nextAt - now) / 1000) } };
+  const server = sync.server;
+  if (server && server.status === "awaiting_photos") {
+    const total = (record.body?.photos || []).length;
+    return { key: "waitPhotos", vars: { a: total - (server.missing_photos || []).length, b: total } };
+  }
+  return { key: "sending" };
+}
+
+/** Records that count as unsent for the badge: everything finished that the server has not completed. */
+export function unsent(records) {
+  return records.filter((r) => r.state === "queued" || r.state === "attention");
+}
+
+/** History older than 30 days may go. */
+export function expiredHistory(records, now) {
+  return records.filter((r) => r.state === "done" && now - (r.doneAt || 0) > HISTORY_KEEP_MS);
+}

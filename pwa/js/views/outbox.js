@@ -1,0 +1,61 @@
+// The outbox: every unsent record and what it waits for, drafts to resume, "upload now" and the export.
+import { allBy, update } from "../db.js";
+import { h, formatTime, show } from "../dom.js";
+import { t } from "../i18n.js";
+import { requeue, unsent, waitingFor } from "../outbox.js";
+
+function base64(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** Writes every unsent record of the user, photos included, to a JSON file the user keeps (last resort). */
+async function exportOutbox(username) {
+  const records = unsent(await allBy("records", "owner", username));
+  const out = [];
+  for (const record of records) {
+    const photos = await allBy("photos", "inspection", record.uuid);
+    out.push({ uuid: record.uuid, body: record.body, state: record.state, error: record.sync?.error || null,
+      photos: photos.map((p) => ({ uuid: p.uuid, item: p.item, type: p.type, sha256: p.sha256, base64: base64(p.data) })) });
+  }
+  const blob = new Blob([JSON.stringify({ exported_at: new Date().toISOString(), user: username, records: out }, null, 1)], { type: "application/json" });
+  const link = h("a", { href: URL.createObjectURL(blob), download: `sortpatrol-outbox-${username}-${Date.now()}.json` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+export async function showOutbox(app) {
+  const username = app.session.username;
+  const list = h("ul", { class: "list", id: "outbox-list" });
+  const drafts = h("ul", { class: "list", id: "draft-list" });
+  const draw = async () => {
+    const mine = await allBy("records", "owner", username);
+    const waiting = unsent(mine).sort((a, b) => a.createdAt - b.createdAt);
+    const now = Date.now();
+    list.replaceChildren(...(waiting.length ? waiting.map((record) => {
+      const why = waitingFor(record, now, navigator.onLine);
+      const retry = record.state === "attention"
+        ? h("button", { type: "button", class: "ghost", onclick: async () => {
+          await update("records", record.uuid, (r) => (r && r.state === "attention" ? requeue(r) : undefined));
+          app.syncSoon(true).then(draw);
+        } }, t("syncNow"))
+        : null;
+      return h("li", { class: `outbox-item ${record.state}`, "data-uuid": record.uuid, "data-state": record.state },
+        h("strong", {}, record.placeName || record.place), " ", t(record.regime), " · ", formatTime(record.createdAt),
+        record.provisional?.score != null ? ` · ${Number(record.provisional.score).toFixed(1)}` : "",
+        h("div", { class: record.state === "attention" ? "error" : "muted" }, t(why.key, why.vars)), retry);
+    }) : [h("li", { class: "muted", id: "outbox-empty" }, t("outboxEmpty"))]));
+    drafts.replaceChildren(...mine.filter((r) => r.state === "draft").map((d) => h("li", {},
+      h("a", { class: "place", href: `#/inspect/${d.uuid}` }, `${d.placeName || d.place} · ${t(d.regime)} · ${formatTime(d.createdAt)} · ${t("resume")}`))));
+  };
+  const syncButton = h("button", { type: "button", class: "primary", id: "sync-now" }, t("syncNow"));
+  syncButton.addEventListener("click", async () => { syncButton.disabled = true; await app.syncSoon(true); syncButton.disabled = false; draw(); });
+  const exportButton = h("button", { type: "button", class: "ghost", id: "export-outbox" }, t("exportOutbox"));
+  exportButton.addEventListener("click", () => exportOutbox(username));
+  show(h("h2", {}, t("outbox")), h("div", { class: "row" }, syncButton, exportButton), list, h("h3", {}, t("drafts")), drafts);
+  await draw();
+  const timer = setInterval(() => { if (list.isConnected) draw(); else clearInterval(timer); }, 2000);
+}
