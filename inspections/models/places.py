@@ -116,7 +116,9 @@ class Place(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        parent_kind = self.parent.kind if self.parent_id else None
+        # The parent may be unsaved (the admin adds a compound together with its bin stations).
+        parent = self.parent
+        parent_kind = parent.kind if parent is not None else None
         allowed_parents = {
             PlaceKind.COMMUNITY: {None},
             PlaceKind.COMPOUND: {PlaceKind.COMMUNITY},
@@ -125,7 +127,7 @@ class Place(models.Model):
         }
         if self.kind in allowed_parents and parent_kind not in allowed_parents[self.kind]:
             errors["parent"] = _("上级类型不符合层级（社区→小区→投放点；单位在社区下）")
-        if self.parent_id and self.parent.street_id != self.street_id:
+        if parent is not None and parent.street_id != self.street_id:
             errors["parent"] = _("上级必须属于同一街道")
         if self.company_id and self.kind != PlaceKind.COMPOUND:
             errors["company"] = _("只有小区有物业服务企业")
