@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
+from .auth import MeView, RefreshView, RevokeView, TokenView
 
 urlpatterns = [
     path("v1/pack/", views.PackView.as_view(), name="api-pack"),
@@ -17,4 +18,12 @@ urlpatterns = [
     path("v1/photos/<uuid:uuid>/original", views.PhotoOriginalView.as_view(), name="api-photo-original"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
     path("schema/docs/", views.SchemaDocsView.as_view(), name="api-schema-docs"),
+]
+
+# Phone logins (SYNC.md rule 9): inspections/api/auth.py
+urlpatterns += [
+    path("v1/auth/token/", TokenView.as_view(), name="api-auth-token"),
+    path("v1/auth/refresh/", RefreshView.as_view(), name="api-auth-refresh"),
+    path("v1/auth/revoke/", RevokeView.as_view(), name="api-auth-revoke"),
+    path("v1/me/", MeView.as_view(), name="api-me"),
 ]

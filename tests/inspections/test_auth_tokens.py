@@ -1,0 +1,368 @@
+"""Phone logins through the real HTTP stack: tokens, refresh rotation, expiry, forgery, revoke, throttling."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+import time_machine
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import RequestFactory
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from inspections.models import Profile, Role
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+TOKEN_URL = "/api/v1/auth/token/"
+REFRESH_URL = "/api/v1/auth/refresh/"
+REVOKE_URL = "/api/v1/auth/revoke/"
+ME_URL = "/api/v1/me/"
+PASSWORD = "patrol-2026-secret"
+START = datetime(2026, 5, 11, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    # The login throttle counts in the default cache, which outlives a single test.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(username: str, role: str | None = Role.STREET_INSPECTOR, *, active: bool = True, **extra) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, is_active=active, **extra)
+    if role is not None:
+        Profile.objects.create(user=user, role=role, display_name=f"{username} 姓名")
+    return user
+
+
+@pytest.fixture
+def inspector():
+    return make_user("wang")
+
+
+@pytest.fixture
+def admin_user():
+    return make_user("boss", Role.ADMIN)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    return client.post(TOKEN_URL, {"username": username, "password": password}, content_type="application/json")
+
+
+def tokens_for(client, username: str) -> dict:
+    response = login(client, username)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def refresh(client, token: str):
+    return client.post(REFRESH_URL, {"refresh": token}, content_type="application/json")
+
+
+def me(client, access: str):
+    return client.get(ME_URL, HTTP_AUTHORIZATION=f"Bearer {access}")
+
+
+def assert_error(response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and body["error"]["message"]
+    if code is not None:
+        assert body["error"]["code"] == code
+    return body["error"]
+
+
+def b64(part: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
+
+
+def unverified(token: str) -> dict:
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+# --- login ----------------------------------------------------------------------------------------
+
+
+def test_login_returns_a_token_pair_and_the_user(client, inspector):
+    response = login(client, "wang")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"access", "refresh", "user"}
+    assert body["user"] == {
+        "username": "wang",
+        "display_name": "wang 姓名",
+        "role": "street_inspector",
+        "regimes": ["weekly_guidance", "monthly_covert", "quarterly_assessment"],
+    }
+    assert unverified(body["access"])["token_type"] == "access"
+    assert unverified(body["refresh"])["token_type"] == "refresh"
+    # The refresh token is tracked so it can be revoked; the login is recorded.
+    assert OutstandingToken.objects.filter(user=inspector, jti=unverified(body["refresh"])["jti"]).exists()
+    inspector.refresh_from_db()
+    assert inspector.last_login is not None
+    # The access token works, and /me/ says the same as the login answer.
+    assert me(client, body["access"]).json() == body["user"]
+
+
+def test_me_tells_a_community_inspector_their_single_regime(client):
+    make_user("li", Role.COMMUNITY_INSPECTOR)
+    access = tokens_for(client, "li")["access"]
+    response = me(client, access)
+    assert response.status_code == 200
+    assert response.json() == {
+        "username": "li", "display_name": "li 姓名", "role": "community_inspector", "regimes": ["weekly_guidance"]
+    }
+
+
+def test_me_without_a_token_is_401_json(client):
+    assert_error(client.get(ME_URL), 401, "not_authenticated")
+
+
+@pytest.mark.parametrize(
+    ("username", "password"), [("wang", "wrong-password"), ("nobody", PASSWORD), ("sleeper", PASSWORD)]
+)
+def test_wrong_password_unknown_user_and_inactive_user_get_the_same_401(client, inspector, username, password):
+    make_user("sleeper", active=False)
+    response = login(client, username, password)
+    error = assert_error(response, 401, "invalid_credentials")
+    assert error["message"] == "用户名或密码不正确，或账号已停用。"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert OutstandingToken.objects.count() == 0
+
+
+def test_login_with_missing_fields_or_broken_json_is_400(client, inspector):
+    error = assert_error(client.post(TOKEN_URL, {"username": "wang"}, content_type="application/json"), 400, "invalid")
+    assert "password" in error["fields"]
+    assert_error(client.post(TOKEN_URL, "{not json", content_type="application/json"), 400, "malformed")
+    assert OutstandingToken.objects.count() == 0
+
+
+# --- refresh and rotation -------------------------------------------------------------------------
+
+
+def test_refresh_rotates_and_the_rotated_away_token_is_refused(client, inspector):
+    first = tokens_for(client, "wang")
+    response = refresh(client, first["refresh"])
+    assert response.status_code == 200
+    second = response.json()
+    assert set(second) == {"access", "refresh"}
+    assert second["refresh"] != first["refresh"]
+    assert me(client, second["access"]).status_code == 200
+    # The old refresh token is blacklisted; the new one is tracked (so a later revoke reaches it).
+    assert BlacklistedToken.objects.filter(token__jti=unverified(first["refresh"])["jti"]).exists()
+    assert OutstandingToken.objects.filter(user=inspector, jti=unverified(second["refresh"])["jti"]).exists()
+    assert_error(refresh(client, first["refresh"]), 401, "token_not_valid")
+    assert refresh(client, second["refresh"]).status_code == 200
+
+
+def test_an_expired_access_token_is_refused_while_the_refresh_token_still_works(client, inspector):
+    with time_machine.travel(START, tick=False) as traveller:
+        tokens = tokens_for(client, "wang")
+        assert me(client, tokens["access"]).status_code == 200
+        traveller.shift(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] + timedelta(seconds=1))
+        assert_error(me(client, tokens["access"]), 401, "token_not_valid")
+        renewed = refresh(client, tokens["refresh"])
+        assert renewed.status_code == 200
+        assert me(client, renewed.json()["access"]).status_code == 200
+
+
+def test_an_expired_refresh_token_is_refused(client, inspector):
+    with time_machine.travel(START, tick=False) as traveller:
+        tokens = tokens_for(client, "wang")
+        traveller.shift(settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"] + timedelta(seconds=1))
+        assert_error(refresh(client, tokens["refresh"]), 401, "token_not_valid")
+
+
+def test_a_refresh_token_used_as_an_access_token_is_refused(client, inspector):
+    tokens = tokens_for(client, "wang")
+    assert_error(me(client, tokens["refresh"]), 401, "token_not_valid")
+
+
+def test_an_access_token_used_as_a_refresh_token_is_refused(client, inspector):
+    tokens = tokens_for(client, "wang")
+    assert_error(refresh(client, tokens["access"]), 401, "token_not_valid")
+    assert BlacklistedToken.objects.count() == 0
+
+
+def test_refresh_for_a_user_deactivated_since_is_refused(client, inspector):
+    tokens = tokens_for(client, "wang")
+    inspector.is_active = False
+    inspector.save()
+    assert_error(refresh(client, tokens["refresh"]), 401)
+    assert_error(me(client, tokens["access"]), 401)
+
+
+def test_refresh_for_a_user_deleted_since_is_401_not_500(client, inspector):
+    tokens = tokens_for(client, "wang")
+    inspector.delete()
+    assert_error(refresh(client, tokens["refresh"]), 401, "no_active_account")
+
+
+# --- forged tokens --------------------------------------------------------------------------------
+
+
+def test_an_alg_none_token_is_refused(client, inspector):
+    payload = unverified(tokens_for(client, "wang")["access"])
+    for alg in ("none", "None", "NONE"):
+        forged = f"{b64({'alg': alg, 'typ': 'JWT'})}.{b64(payload)}."
+        assert_error(me(client, forged), 401, "token_not_valid")
+
+
+@pytest.mark.filterwarnings("ignore:The HMAC key is:UserWarning")
+def test_tampered_tokens_are_refused(client, inspector, admin_user):
+    access = tokens_for(client, "wang")["access"]
+    header, payload, signature = access.split(".")
+    claims = unverified(access)
+    # Payload changed to become the admin, original signature kept.
+    promoted = f"{header}.{b64({**claims, 'user_id': str(admin_user.pk)})}.{signature}"
+    assert_error(me(client, promoted), 401, "token_not_valid")
+    # Expiry pushed out by a year, original signature kept.
+    extended = f"{header}.{b64({**claims, 'exp': claims['exp'] + 365 * 86400})}.{signature}"
+    assert_error(me(client, extended), 401, "token_not_valid")
+    # One character of the signature changed.
+    flipped = f"{header}.{payload}.{('A' if signature[0] != 'A' else 'B')}{signature[1:]}"
+    assert_error(me(client, flipped), 401, "token_not_valid")
+    # Well formed, but signed with another key, or with another HMAC algorithm and our key.
+    other_key = jwt.encode(claims, "not-our-secret-key-at-all-" * 2, algorithm="HS256")
+    assert_error(me(client, other_key), 401, "token_not_valid")
+    other_alg = jwt.encode(claims, settings.SECRET_KEY, algorithm="HS512")
+    assert_error(me(client, other_alg), 401, "token_not_valid")
+    # Garbage in the header.
+    assert_error(me(client, "not.a.jwt"), 401, "token_not_valid")
+
+
+def test_a_tampered_refresh_token_is_refused_and_blacklists_nothing(client, inspector):
+    token = tokens_for(client, "wang")["refresh"]
+    header, _payload, signature = token.split(".")
+    claims = unverified(token)
+    forged = f"{header}.{b64({**claims, 'exp': claims['exp'] + 365 * 86400})}.{signature}"
+    assert_error(refresh(client, forged), 401, "token_not_valid")
+    assert BlacklistedToken.objects.count() == 0
+
+
+# --- revoke ---------------------------------------------------------------------------------------
+
+
+def test_revoke_blacklists_every_refresh_token_of_the_user(client, inspector, admin_user):
+    phone = tokens_for(client, "wang")
+    tablet = tokens_for(client, "wang")
+    rotated = refresh(client, tablet["refresh"]).json()
+    bystander = make_user("zhao")
+    bystander_tokens = tokens_for(client, "zhao")
+    staff = tokens_for(client, "boss")
+
+    response = client.post(
+        REVOKE_URL, {"username": "wang"}, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {staff['access']}",
+    )
+    assert response.status_code == 200
+    assert response.json() == {"username": "wang", "revoked": 2}  # phone + rotated (tablet's first was already)
+    assert not OutstandingToken.objects.filter(user=inspector, blacklistedtoken__isnull=True).exists()
+    for token in (phone["refresh"], tablet["refresh"], rotated["refresh"]):
+        assert_error(refresh(client, token), 401, "token_not_valid")
+    # Someone else's logins are untouched.
+    assert OutstandingToken.objects.filter(user=bystander, blacklistedtoken__isnull=True).count() == 1
+    assert refresh(client, bystander_tokens["refresh"]).status_code == 200
+    # Revoking again is harmless.
+    again = client.post(
+        REVOKE_URL, {"username": "wang"}, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {staff['access']}",
+    )
+    assert again.json() == {"username": "wang", "revoked": 0}
+    # And the user can log in afresh.
+    assert me(client, tokens_for(client, "wang")["access"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role", [Role.STREET_INSPECTOR, Role.COMMUNITY_INSPECTOR, Role.OFFICE_VIEWER, Role.COMPANY_USER]
+)
+def test_only_admins_may_revoke(client, inspector, role):
+    make_user("other", role)
+    victim = tokens_for(client, "wang")
+    access = tokens_for(client, "other")["access"]
+    response = client.post(
+        REVOKE_URL, {"username": "wang"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {access}"
+    )
+    assert_error(response, 403, "forbidden")
+    assert BlacklistedToken.objects.count() == 0
+    assert refresh(client, victim["refresh"]).status_code == 200
+
+
+def test_revoke_needs_a_login_and_an_existing_user(client, inspector, admin_user):
+    assert_error(client.post(REVOKE_URL, {"username": "wang"}, content_type="application/json"), 401)
+    staff = tokens_for(client, "boss")
+    error = assert_error(
+        client.post(
+            REVOKE_URL, {"username": "ghost"}, content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {staff['access']}",
+        ),
+        400,
+        "invalid",
+    )
+    assert "username" in error["fields"]
+    assert BlacklistedToken.objects.count() == 0
+
+
+def test_the_admin_action_revokes_the_selected_users_tokens(client, inspector):
+    superuser = User.objects.create_superuser("root", "root@example.cn", PASSWORD)
+    tokens = tokens_for(client, "wang")
+    other = tokens_for(client, "root")
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/auth/user/", {"action": "revoke_tokens", "_selected_action": [inspector.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "已吊销 1 个用户的 1 个登录令牌。" in response.content.decode()
+    assert_error(refresh(client, tokens["refresh"]), 401, "token_not_valid")
+    assert refresh(client, other["refresh"]).status_code == 200
+
+
+def test_the_admin_action_is_refused_to_staff_who_are_not_admins(client, inspector):
+    clerk = make_user("clerk", Role.STREET_INSPECTOR, is_staff=True, is_superuser=False)
+    from django.contrib.auth.models import Permission
+
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    tokens = tokens_for(client, "wang")
+    client.force_login(clerk)
+    response = client.post(
+        "/admin/auth/user/", {"action": "revoke_tokens", "_selected_action": [inspector.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "只有管理员可以吊销登录令牌。" in response.content.decode()
+    assert BlacklistedToken.objects.count() == 0
+    assert refresh(client, tokens["refresh"]).status_code == 200
+
+
+def test_the_registered_user_admin_offers_the_revoke_action():
+    # Whoever registers the user admin (the people area does, with a profile inline) keeps the action.
+    request = RequestFactory().get("/admin/auth/user/")
+    request.user = User.objects.create_superuser("root2", "root2@example.cn", PASSWORD)
+    assert "revoke_tokens" in admin.site._registry[User].get_actions(request)
+
+
+# --- throttling -----------------------------------------------------------------------------------
+
+
+def test_login_is_throttled_with_a_429_json_answer(client, inspector):
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"]
+    allowed = int(rate.split("/")[0])
+    with time_machine.travel(START, tick=False) as traveller:
+        for _ in range(allowed):
+            assert login(client, "wang", "guess").status_code == 401
+        response = login(client, "wang", PASSWORD)  # even the right password waits
+        assert_error(response, 429, "throttled")
+        assert int(response["Retry-After"]) > 0
+        assert_error(refresh(client, "whatever"), 429, "throttled")  # refresh shares the login budget
+        assert OutstandingToken.objects.count() == 0
+        traveller.shift(timedelta(seconds=int(response["Retry-After"]) + 1))
+        assert login(client, "wang", PASSWORD).status_code == 200
