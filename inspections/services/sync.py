@@ -11,16 +11,18 @@ import email.utils
 import hashlib
 import json
 import math
+import random
 import re
+import time
 import uuid as uuid_lib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from geopy.distance import geodesic
@@ -83,8 +85,25 @@ def inspection_receive(
     """Store an inspection PUT by a phone, or recognise a replay of one already stored.
 
     `device_date` is the request's Date header (the phone's clock when it sent the request)."""
+    return _retrying_when_locked(lambda: _receive(user=user, uuid=uuid, body=body, device_date=device_date))
+
+
+def _retrying_when_locked(attempt: Callable[[], Any], *, tries: int = 6) -> Any:
+    """SQLite answers "table is locked" at once, without its busy timeout, when another connection to a
+    shared-cache database is writing. The request is idempotent, so running it again is safe."""
+    for n in range(tries):
+        try:
+            return attempt()
+        except OperationalError as exc:
+            if connection.vendor != "sqlite" or "locked" not in str(exc) or n == tries - 1:
+                raise
+            time.sleep(0.005 * 2**n + random.random() * 0.005)
+    raise AssertionError("unreachable")
+
+
+def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_date: str | None) -> Received:
     fingerprint = fingerprint_of(body)
-    existing = Inspection.objects.filter(uuid=uuid).first()
+    existing = _stored(uuid)
     if existing is not None:
         return _replayed(existing, user=user, fingerprint=fingerprint)
     if not isinstance(body, Mapping):
@@ -140,11 +159,15 @@ def inspection_receive(
                 inspection_changed.send(sender=Inspection, inspection=inspection)
     except IntegrityError:
         # Lost a race against the same UUID (a retry while the first request was still running).
-        existing = Inspection.objects.filter(uuid=uuid).first()
+        existing = _stored(uuid)
         if existing is None:
             raise SyncError(409, "photo_uuid_taken", _("照片编号已被使用。")) from None
         return _replayed(existing, user=user, fingerprint=fingerprint)
     return Received(inspection, created=True, missing_photos=[str(p[0]) for p in draft.photos])
+
+
+def _stored(uuid: uuid_lib.UUID) -> Inspection | None:
+    return Inspection.objects.filter(uuid=uuid).first()
 
 
 def _replayed(existing: Inspection, *, user: AbstractBaseUser, fingerprint: str) -> Received:

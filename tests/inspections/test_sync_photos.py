@@ -1,0 +1,199 @@
+"""PUT /api/v1/inspections/{uuid}/photos/{photo_uuid} and the staff-only original (SYNC.md rule 2)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inspections.models import Inspection, Photo
+from inspections.signals import inspection_changed
+
+from . import sync_world
+from .sync_world import inspection_body, jpeg_bytes, manifest_entry, put_inspection, put_photo
+
+world = sync_world.world  # the fixture
+
+
+@pytest.fixture
+def changed():
+    seen = []
+
+    def listener(sender, inspection, **kwargs):
+        seen.append((inspection.uuid, inspection.status))
+
+    inspection_changed.connect(listener)
+    yield seen
+    inspection_changed.disconnect(listener)
+
+
+@pytest.fixture
+def two_photos(world):
+    red, blue = jpeg_bytes("red"), jpeg_bytes("blue", (80, 40))
+    entries = [manifest_entry(red, "T01"), manifest_entry(blue, "T02")]
+    answers = [{"item": "T01", "value": "fail"}, {"item": "T02", "value": 1}]
+    body = inspection_body(world, answers=answers, photos=entries)
+    inspection_uuid, response = put_inspection(world.client("street"), body)
+    assert response.status_code == 201
+    return inspection_uuid, entries, (red, blue)
+
+
+def _stored_files() -> list[Path]:
+    roots = (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT))
+    return sorted(p for root in roots if root.exists() for p in root.rglob("*") if p.is_file())
+
+
+def test_photos_arrive_and_the_last_one_completes_the_inspection(world, two_photos, changed):
+    inspection_uuid, entries, (red, blue) = two_photos
+    client = world.client("street")
+
+    first = put_photo(client, inspection_uuid, entries[0]["uuid"], red)
+
+    assert first.status_code == 201
+    assert first.json()["inspection"]["status"] == "awaiting_photos"
+    assert first.json()["inspection"]["missing_photos"] == [entries[1]["uuid"]]
+    photo = Photo.objects.get(uuid=entries[0]["uuid"])
+    assert photo.received_at is not None and photo.content_type == "image/jpeg"
+    assert (photo.width, photo.height) == (64, 48)
+    assert (Path(settings.PRIVATE_MEDIA_ROOT) / photo.original).read_bytes() == red
+    assert (Path(settings.MEDIA_ROOT) / photo.display).is_file()
+    assert (Path(settings.MEDIA_ROOT) / photo.thumbnail).is_file()
+    assert changed == []
+
+    second = put_photo(client, inspection_uuid, entries[1]["uuid"], blue)
+
+    assert second.status_code == 201
+    assert second.json()["inspection"]["status"] == "complete"
+    assert second.json()["inspection"]["missing_photos"] == []
+    inspection = Inspection.objects.get(uuid=inspection_uuid)
+    assert inspection.status == "complete" and inspection.completed_at is not None
+    assert changed == [(inspection.uuid, "complete")]
+    status = client.get(f"/api/v1/inspections/{inspection_uuid}/").json()
+    assert status["status"] == "complete" and status["missing_photos"] == []
+
+
+def test_the_same_bytes_again_are_accepted_without_a_write(world, two_photos, changed):
+    inspection_uuid, entries, (red, _blue) = two_photos
+    client = world.client("street")
+    put_photo(client, inspection_uuid, entries[0]["uuid"], red)
+    files = _stored_files()
+
+    with CaptureQueriesContext(connection) as ctx:
+        again = put_photo(client, inspection_uuid, entries[0]["uuid"], red)
+
+    assert again.status_code == 200
+    assert not [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert _stored_files() == files
+    assert changed == []
+
+
+def test_different_bytes_for_a_received_photo_are_a_conflict(world, two_photos):
+    inspection_uuid, entries, (red, blue) = two_photos
+    client = world.client("street")
+    put_photo(client, inspection_uuid, entries[0]["uuid"], red)
+    received_at = Photo.objects.get(uuid=entries[0]["uuid"]).received_at
+
+    response = put_photo(client, inspection_uuid, entries[0]["uuid"], blue)
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "photo_conflict"
+    assert Photo.objects.get(uuid=entries[0]["uuid"]).received_at == received_at
+
+
+def test_bytes_that_do_not_match_the_manifest_are_refused(world, two_photos):
+    inspection_uuid, entries, (_red, blue) = two_photos
+    response = put_photo(world.client("street"), inspection_uuid, entries[0]["uuid"], blue)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "sha256_mismatch"
+    assert Photo.objects.get(uuid=entries[0]["uuid"]).received_at is None
+    assert _stored_files() == []
+
+
+def test_a_photo_not_in_the_manifest_is_not_found(world, two_photos):
+    inspection_uuid, _entries, (red, _blue) = two_photos
+    response = put_photo(world.client("street"), inspection_uuid, str(uuid.uuid4()), red)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "photo_not_in_manifest"
+
+
+def test_a_photo_for_an_inspection_not_yet_received_is_not_found(world):
+    response = put_photo(world.client("street"), str(uuid.uuid4()), str(uuid.uuid4()), jpeg_bytes())
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "inspection_not_found"
+
+
+def test_another_users_inspection_is_not_found(world, two_photos):
+    inspection_uuid, entries, (red, _blue) = two_photos
+    response = put_photo(world.client("admin"), inspection_uuid, entries[0]["uuid"], red)
+    assert response.status_code == 404
+    assert Photo.objects.get(uuid=entries[0]["uuid"]).received_at is None
+
+
+def test_a_file_that_is_not_an_image_is_refused_with_a_reason(world):
+    junk = b"<html><script>alert(1)</script></html>"
+    entry = manifest_entry(junk, "T01")
+    body = inspection_body(world, answers=[{"item": "T01", "value": "fail"}], photos=[entry])
+    inspection_uuid, _ = put_inspection(world.client("street"), body)
+
+    response = put_photo(world.client("street"), inspection_uuid, entry["uuid"], junk)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["message"]
+    assert Photo.objects.get(uuid=entry["uuid"]).received_at is None
+    assert _stored_files() == []
+
+
+def test_a_missing_file_field_is_a_field_error(world, two_photos):
+    inspection_uuid, entries, _ = two_photos
+    response = world.client("street").put(
+        f"/api/v1/inspections/{inspection_uuid}/photos/{entries[0]['uuid']}", {"other": "x"}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "file" in response.json()["error"]["fields"]
+
+
+def test_a_json_body_is_an_unsupported_media_type(world, two_photos):
+    inspection_uuid, entries, _ = two_photos
+    response = world.client("street").put(
+        f"/api/v1/inspections/{inspection_uuid}/photos/{entries[0]['uuid']}", {"file": "x"}, format="json"
+    )
+    assert response.status_code == 415
+
+
+def test_a_failed_write_leaves_no_files_behind(world, two_photos, monkeypatch):
+    inspection_uuid, entries, (red, _blue) = two_photos
+
+    def broken(sender, inspection, **kwargs):
+        raise RuntimeError("listener failed")
+
+    # Make the transaction fail after the files were written: the last photo completes the inspection.
+    put_photo(world.client("street"), inspection_uuid, entries[0]["uuid"], red)
+    files_before = _stored_files()
+    inspection_changed.connect(broken)
+    try:
+        with pytest.raises(RuntimeError):
+            put_photo(world.client("street"), inspection_uuid, entries[1]["uuid"], two_photos[2][1])
+    finally:
+        inspection_changed.disconnect(broken)
+    assert _stored_files() == files_before
+    assert Photo.objects.get(uuid=entries[1]["uuid"]).received_at is None
+    assert Inspection.objects.get(uuid=inspection_uuid).status == "awaiting_photos"
+
+
+def test_the_original_is_served_to_street_staff_only(world, two_photos):
+    inspection_uuid, entries, (red, _blue) = two_photos
+    put_photo(world.client("street"), inspection_uuid, entries[0]["uuid"], red)
+    url = f"/api/v1/photos/{entries[0]['uuid']}/original"
+
+    for who, expected in [("street", 200), ("admin", 200), ("community", 404), ("other_community", 404),
+                          ("office", 404), ("company", 404), (None, 401)]:
+        response = world.client(who).get(url)
+        assert response.status_code == expected, who
+        if expected == 200:
+            assert b"".join(response.streaming_content) == red
+            assert response["Content-Type"] == "image/jpeg"
+    assert world.client("street").get(f"/api/v1/photos/{entries[1]['uuid']}/original").status_code == 404
