@@ -68,6 +68,15 @@ class Checklist(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The title is part of every version's document: frozen once a version has been published.
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values("place_kind", "regime", "title").first()
+            changed = stored and any(stored[name] != getattr(self, name) for name in stored)
+            if changed and self.versions.exclude(state=ChecklistVersion.State.DRAFT).exists():
+                raise VersionLocked("the checklist has published versions: its kind, regime and title are fixed")
+        super().save(*args, **kwargs)
+
 
 class ChecklistVersionQuerySet(models.QuerySet):
     """Bulk writes go through here too, so they refuse to touch anything but drafts."""

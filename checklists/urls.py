@@ -1,2 +1,11 @@
+"""Checklist API, mounted under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .apis import ChecklistListApi
+
+app_name = "checklists"
+
+urlpatterns = [
+    path("checklists/", ChecklistListApi.as_view(), name="list"),
+]

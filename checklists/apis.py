@@ -1,0 +1,29 @@
+"""GET /api/v1/checklists/ — every published version in full, for the phone's offline pack."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .selectors import published_etag, published_versions, version_document
+
+
+def _matches(header: str, etag: str) -> bool:
+    """If-None-Match: a list of tags or `*`; weak comparison, as RFC 9110 asks for this header."""
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag in tags
+
+
+class ChecklistListApi(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 304: None}, summary="Published checklist versions")
+    def get(self, request: Request) -> Response:
+        etag = published_etag()
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if _matches(request.headers.get("If-None-Match", ""), etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        checklists = [version_document(version) for version in published_versions()]
+        return Response({"checklists": checklists}, headers=headers)
