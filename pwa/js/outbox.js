@@ -59,7 +59,8 @@ function withSync(record, changes) {
 export function applyResponse(record, { kind, uuid, status, body, now, random = Math.random }) {
   const verdict = classify(status, kind);
   if (verdict === "ok") {
-    let server = body && body.status ? body : null;
+    // The inspection PUT answers with the status body; the photo PUT nests it under `inspection`.
+    let server = body?.status ? body : body?.inspection?.status ? body.inspection : null;
     if (!server) {
       // A photo answer without the status body: drop that photo from the missing list ourselves.
       const previous = record.sync?.server || { status: "awaiting_photos", missing_photos: [] };

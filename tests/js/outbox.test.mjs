@@ -55,7 +55,7 @@ test("the record leaves the outbox only when the server says complete", () => {
     body: { status: "awaiting_photos", missing_photos: ["p1", "p2"], score: 82 } });
   assert.equal(record.state, "queued");
   record = applyResponse(record, { kind: "photo", uuid: "p1", status: 201, now,
-    body: { status: "awaiting_photos", missing_photos: ["p2"] } });
+    body: { uuid: "p1", inspection: { status: "awaiting_photos", missing_photos: ["p2"] } } });
   assert.equal(record.state, "queued");
   assert.deepEqual(nextRequest(record), { kind: "photo", uuid: "p2" });
   record = applyResponse(record, { kind: "photo", uuid: "p2", status: 200, now,

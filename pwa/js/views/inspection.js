@@ -45,39 +45,41 @@ function answerControl(item, answer, onChange) {
   if (item.type === "check") return radios([["pass", t("pass")], ["fail", t("fail")], ["na", t("na")]]);
   if (item.type === "deduct") {
     const input = h("input", { type: "number", inputmode: "numeric", min: 0, step: 1, name, "aria-label": t("faults"),
-      value: typeof value === "number" ? String(value) : "", onchange: (e) => onChange(e.target.value === "" ? undefined : Math.max(0, parseInt(e.target.value, 10) || 0)) });
+      value: typeof value === "number" ? String(value) : "", oninput: (e) => onChange(e.target.value === "" ? undefined : Math.max(0, parseInt(e.target.value, 10) || 0)) });
     const bump = (delta) => () => {
-      const next = Math.max(0, (typeof value === "number" ? value : 0) + delta);
+      const next = Math.max(0, (parseInt(input.value, 10) || 0) + delta);
+      input.value = String(next);
       onChange(next);
     };
     return h("div", { class: "row" }, h("button", { type: "button", class: "step", "aria-label": "−1", onclick: bump(-1) }, "−"), input,
       h("button", { type: "button", class: "step", "aria-label": "+1", onclick: bump(1) }, "+"), h("span", { class: "muted" }, t("faults")), naToggle());
   }
   if (item.type === "percent") {
-    const sample = value && typeof value === "object" ? value : {};
+    const sample = value && typeof value === "object" ? { ...value } : {};
     const sampleChange = (field) => (e) => {
-      const next = { checked: sample.checked ?? null, wrong: sample.wrong ?? 0, [field]: parseInt(e.target.value, 10) };
-      if (Number.isFinite(next.checked) && next.checked >= 1 && Number.isFinite(next.wrong)) onChange({ checked: next.checked, wrong: next.wrong });
-      else sample[field] = next[field];
+      sample[field] = e.target.value === "" ? undefined : parseInt(e.target.value, 10);
+      if (Number.isFinite(sample.checked)) {
+        onChange({ checked: sample.checked, wrong: Number.isFinite(sample.wrong) ? sample.wrong : 0 });
+      }
     };
     return h("div", { class: "stack" },
       h("div", { class: "row" }, h("label", {}, t("percentValue"), " ",
         h("input", { type: "number", inputmode: "decimal", min: 0, max: 100, step: 0.1, name, value: typeof value === "number" ? String(value) : "",
-          onchange: (e) => onChange(e.target.value === "" ? undefined : Math.min(100, Math.max(0, Math.round(parseFloat(e.target.value) * 10) / 10))) }))),
+          oninput: (e) => onChange(e.target.value === "" ? undefined : Math.min(100, Math.max(0, Math.round(parseFloat(e.target.value) * 10) / 10))) }))),
       h("div", { class: "row" }, t("sample"), " ",
-        h("label", {}, t("checked"), " ", h("input", { type: "number", inputmode: "numeric", min: 1, step: 1, name: `${name}-checked`, value: sample.checked ?? "", onchange: sampleChange("checked") })),
-        h("label", {}, t("wrong"), " ", h("input", { type: "number", inputmode: "numeric", min: 0, step: 1, name: `${name}-wrong`, value: sample.wrong ?? "", onchange: sampleChange("wrong") }))),
+        h("label", {}, t("checked"), " ", h("input", { type: "number", inputmode: "numeric", min: 1, step: 1, name: `${name}-checked`, value: sample.checked ?? "", oninput: sampleChange("checked") })),
+        h("label", {}, t("wrong"), " ", h("input", { type: "number", inputmode: "numeric", min: 0, step: 1, name: `${name}-wrong`, value: sample.wrong ?? "", oninput: sampleChange("wrong") }))),
       naToggle());
   }
   if (item.type === "number") {
     return h("input", { type: "number", inputmode: "decimal", name, "aria-label": item.label, value: value ?? "",
-      onchange: (e) => onChange(e.target.value === "" ? undefined : Number(e.target.value)) });
+      oninput: (e) => onChange(e.target.value === "" ? undefined : Number(e.target.value)) });
   }
   if (item.type === "choice") {
     const choices = (item.choices || []).map((c) => (typeof c === "object" ? [c.value, c.label || c.value] : [c, c]));
     return radios(choices);
   }
-  return h("textarea", { name, rows: 3, "aria-label": item.label, onchange: (e) => onChange(e.target.value || undefined) }, value ?? "");
+  return h("textarea", { name, rows: 3, "aria-label": item.label, oninput: (e) => onChange(e.target.value || undefined) }, value ?? "");
 }
 
 async function render(app, uuid) {
@@ -101,10 +103,12 @@ async function render(app, uuid) {
     const result = provisionalResult(items, record.answers);
     const grade = result.grade ? t({ pass: "gradePass", fail: "gradeFail" }[result.grade] || result.grade) : "";
     scoreBox.replaceChildren(h("span", {}, t("score"), ": "),
-      h("strong", { id: "provisional-score", "data-score": result.score == null ? "" : result.score.toFixed(1) },
-        result.score == null ? t("unscored") : result.score.toFixed(1)), " ", grade,
+      h("strong", { id: "provisional-score", "data-score": result.score ?? "" }, result.score ?? t("unscored")), " ", grade,
       result.vetoed ? h("span", { class: "tag bad" }, t("vetoed")) : null);
-    for (const [code, node] of itemNodes) node.classList.toggle("needs-photo", result.photoRequired.has(code));
+    for (const [code, node] of itemNodes) {
+      node.classList.toggle("needs-photo", result.photoRequired.has(code));
+      node.querySelector(".answer-error").textContent = result.errors[code] || "";
+    }
     return result;
   };
 
@@ -176,13 +180,18 @@ async function render(app, uuid) {
       else record.answers[item.code] = { value, note };
       await save();
       refreshScore();
-      const again = answerControl(item, record.answers[item.code], onChange);
-      control.replaceWith(again);
-      control = again;
+      if (value === "na" || rerender) {
+        // Marking N/A clears the other inputs of the item: draw the control again.
+        const again = answerControl(item, record.answers[item.code], onChange);
+        control.replaceWith(again);
+        control = again;
+      }
+      rerender = value === "na";
     };
+    let rerender = false;
     let control = answerControl(item, current, onChange);
     const note = h("textarea", { rows: 2, name: `note-${item.code}`, "aria-label": `${t("note")} ${item.code}` }, current?.note || "");
-    note.addEventListener("change", async () => {
+    note.addEventListener("input", async () => {
       const entry = record.answers[item.code] || { value: undefined };
       record.answers[item.code] = { ...entry, note: note.value || undefined };
       await save();
@@ -193,6 +202,7 @@ async function render(app, uuid) {
         h("span", { class: "tag photo-needed" }, t("photoRequired"))),
       item.help ? h("p", { class: "muted" }, item.help) : null,
       control,
+      h("p", { class: "error answer-error", role: "alert" }),
       item.photo !== "never" ? photoStrip(item) : null,
       h("details", { open: Boolean(current?.note) }, h("summary", {}, t("note")), note));
     itemNodes.set(item.code, node);
@@ -201,6 +211,12 @@ async function render(app, uuid) {
 
   const finishButton = h("button", { type: "button", class: "primary big", id: "finish" }, t("finish"));
   finishButton.addEventListener("click", async () => {
+    const invalid = Object.keys(provisionalResult(items, record.answers).errors);
+    if (invalid.length) {
+      problems.textContent = invalid.join(", ");
+      document.getElementById(`item-${invalid[0]}`)?.scrollIntoView();
+      return;
+    }
     const missing = photoProblems(items, record.answers, record.photos);
     if (missing.length) {
       problems.textContent = t("missingPhotos", { items: missing.join(", ") });
