@@ -38,6 +38,10 @@ pillow_heif.register_heif_opener()
 DISPLAY_MAX_PX = 1600
 THUMBNAIL_MAX_PX = 320
 JPEG_QUALITY = 82
+# A progressive JPEG may repeat tiny scans, each costing a pass over every block: thousands of them make
+# a 10 MB file decode for minutes. Real cameras write 1-20 (plus a few in embedded previews); 500 is the
+# limit libjpeg-turbo's own tools recommend. SOS markers cannot occur inside entropy-coded data.
+JPEG_MAX_SCANS = 500
 
 _TAG_ORIENTATION = 0x0112
 _IFD_EXIF = 0x8769
@@ -193,6 +197,8 @@ def _process(data: bytes, content_type: str, ext: str, pil_format: str) -> Proce
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         # Someone switched truncation tolerance on globally; refuse to silently accept half images.
         raise RuntimeError("ImageFile.LOAD_TRUNCATED_IMAGES must stay off for the photo pipeline")
+    if pil_format == "JPEG" and data.count(b"\xff\xda") > JPEG_MAX_SCANS:
+        raise _corrupt()
     img = Image.open(io.BytesIO(data), formats=[pil_format])
     full_w, full_h = img.size
     if full_w <= 0 or full_h <= 0:

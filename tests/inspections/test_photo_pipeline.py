@@ -292,6 +292,22 @@ def test_a_big_jpeg_is_drafted_to_at_least_display_size_and_keeps_its_full_dimen
         assert display.size == (1200, 1600)
 
 
+def test_a_jpeg_with_thousands_of_repeated_scans_is_refused_without_decoding():
+    # Each repeated progressive scan costs a pass over every block: enough of them would hang a worker.
+    progressive = jpeg_bytes(detailed_image((64, 48)), progressive=True, quality=80)
+    scans = [i for i in range(len(progressive) - 1) if progressive[i : i + 2] == b"\xff\xda"]
+    assert len(scans) > 2
+    last = scans[-1]
+    second_scan = progressive[scans[1] : scans[2]]
+    modest = progressive[:last] + second_scan * 3 + progressive[last:]
+    assert process_photo(modest).width == 64  # a few odd scans still decode
+    bomb = progressive[:last] + second_scan * (photos.JPEG_MAX_SCANS + 1) + progressive[last:]
+    assert len(bomb) < settings.PHOTO_MAX_BYTES
+    with pytest.raises(PhotoRejected) as caught:
+        process_photo(bomb)
+    assert (caught.value.status, caught.value.code) == (400, "corrupt")
+
+
 def test_a_truncated_jpeg_is_refused():
     data = jpeg_bytes(detailed_image(), quality=90)
     with pytest.raises(PhotoRejected) as caught:
