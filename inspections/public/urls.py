@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("lists/<int:pk>/", views.list_page, name="list"),
+    path("lists/<int:pk>/poster/", views.poster, name="poster"),
+    path("photos/<int:pk>/<int:photo_id>/<str:variant>/", views.photo, name="photo"),
+]

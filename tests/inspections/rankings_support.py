@@ -109,3 +109,27 @@ def add_inspection(place: Place, regime: str, when: dt.datetime, score_tenths: i
     if signal:
         inspection_changed.send(sender=Inspection, inspection=inspection)
     return inspection
+
+
+def add_photo(inspection: Inspection, media_root, item_code: str = "D"):
+    """A received photo with a metadata-free display derivative and thumbnail on disk, and a private original."""
+    import io
+    from pathlib import Path
+
+    from PIL import Image
+
+    from inspections.models import Photo
+
+    photo_uuid = uuid.uuid4()
+    paths = {"display": f"display/{photo_uuid}.jpg", "thumbnail": f"thumbs/{photo_uuid}.jpg"}
+    for rel in paths.values():
+        target = Path(media_root) / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        Image.new("RGB", (64, 48), (120, 160, 90)).save(buffer, "JPEG")
+        target.write_bytes(buffer.getvalue())
+    return Photo.objects.create(
+        inspection=inspection, uuid=photo_uuid, item_code=item_code, sha256="0" * 64, declared_bytes=1000,
+        received_at=inspection.received_at, original=f"originals/{photo_uuid}.jpg", exif_lat=29.56, exif_lng=106.55,
+        **paths,
+    )
