@@ -271,6 +271,41 @@ def test_png_with_transparency_and_text_chunks_becomes_a_clean_jpeg():
         assert display.convert("RGB").getpixel((10, 10))[0] > 240  # transparency shown as white, not black
 
 
+def png_bytes(img: Image.Image, **params) -> bytes:
+    buffer = io.BytesIO()
+    img.save(buffer, "PNG", **params)
+    return buffer.getvalue()
+
+
+def sixteen_bit_gradient() -> Image.Image:
+    img = Image.new("I;16", (256, 100))
+    img.frombytes(b"".join(struct.pack("<H", x * 256) for _ in range(100) for x in range(256)), "raw", "I;16")
+    return img
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "white_corner"),
+    [
+        ("palette with transparency", lambda: png_bytes(Image.new("P", (2400, 1800), 0), transparency=0), True),
+        ("grey with alpha", lambda: png_bytes(Image.new("LA", (500, 300), (0, 0))), True),
+        ("big RGBA", lambda: png_bytes(Image.new("RGBA", (2400, 1800), (0, 0, 0, 0))), True),
+        ("1-bit", lambda: png_bytes(Image.new("1", (640, 480), 1)), True),
+        ("16-bit grey", lambda: png_bytes(sixteen_bit_gradient()), False),
+        ("CMYK JPEG", lambda: jpeg_bytes(Image.new("CMYK", (400, 300), (0, 0, 0, 0))), True),
+    ],
+)
+def test_every_pixel_format_becomes_an_rgb_jpeg(name, make, white_corner):
+    result = process_photo(make())
+    assert_metadata_free(result.display)
+    with Image.open(io.BytesIO(result.display)) as display:
+        assert display.mode == "RGB" and max(display.size) <= 1600
+        corner = display.getpixel((0, 0))
+        if white_corner:
+            assert min(corner) > 240, f"{name}: {corner}"
+        else:  # the gradient survives the 16 -> 8 bit step: dark on the left, light on the right
+            assert corner[0] < 20 and display.getpixel((display.width - 1, 0))[0] > 230
+
+
 def test_webp_is_accepted():
     buffer = io.BytesIO()
     detailed_image((2000, 1000)).save(buffer, "WEBP", quality=80)
