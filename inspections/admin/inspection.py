@@ -1,0 +1,147 @@
+"""Admin for inspections: read-only records with their answers and photos, filters for what staff check
+(flags, covert, voided), and "void with reason" / "restore" in place of editing or deleting.
+
+A voided inspection stays stored and visible here; it no longer counts towards any score."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from inspections.models import Answer, Inspection, Photo
+from inspections.services.sync import SyncError, inspection_restore, inspection_void
+
+FLAG_LABELS = {
+    "no_fix": _("无定位"),
+    "poor_accuracy": _("定位精度差"),
+    "far_from_place": _("距场所过远"),
+    "mock_location": _("模拟定位"),
+    "clock_skew": _("设备时钟偏差"),
+}
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = _("标记")
+    parameter_name = "flag"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("any", _("有任何标记")), *FLAG_LABELS.items()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "any":
+            return queryset.exclude(flags=[])
+        if self.value() in FLAG_LABELS:
+            # The JSON text holds the flag in quotes; icontains works on SQLite and PostgreSQL alike.
+            return queryset.filter(flags__icontains=f'"{self.value()}"')
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class AnswerInline(ReadOnlyInline):
+    model = Answer
+    fields = ("item_code", "value", "note", "max_tenths", "earned_tenths", "failed")
+    readonly_fields = fields
+
+
+class PhotoInline(ReadOnlyInline):
+    model = Photo
+    fields = ("preview", "item_code", "received_at", "content_type", "width", "height", "exif_taken_at",
+              "exif_lat", "exif_lng", "sha256")
+    readonly_fields = fields
+
+    @admin.display(description=_("缩略图"))
+    def preview(self, photo: Photo) -> str:
+        if not photo.thumbnail:
+            return _("未收到")
+        return format_html(
+            '<a href="{}" target="_blank"><img src="{}{}" alt="" height="80"></a>',
+            reverse("api-photo-original", args=[photo.uuid]), settings.MEDIA_URL, photo.thumbnail,
+        )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("作废原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ("inspected_at", "place", "regime", "uploader", "score", "grade", "status", "flag_list", "voided")
+    list_filter = ("regime", "status", "voided", "grade", FlagFilter, "place__kind", "inspected_at")
+    search_fields = ("place__code", "place__name", "uploader__username", "uuid")
+    date_hierarchy = "inspected_at"
+    list_select_related = ("place", "uploader")
+    inlines = [AnswerInline, PhotoInline]
+    actions = ["void_with_reason", "restore"]
+    readonly_fields = [f.name for f in Inspection._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # inspections come from phones only
+
+    def has_delete_permission(self, request: HttpRequest, obj: Inspection | None = None) -> bool:
+        return False  # void instead: the record stays, with who and why
+
+    @admin.display(description=_("得分"), ordering="score_tenths")
+    def score(self, inspection: Inspection) -> float | None:
+        return inspection.score
+
+    @admin.display(description=_("标记"))
+    def flag_list(self, inspection: Inspection) -> str:
+        return "、".join(str(FLAG_LABELS.get(flag, flag)) for flag in inspection.flags)
+
+    @admin.action(description=_("作废所选检查记录（须填写原因）"), permissions=["change"])
+    def void_with_reason(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        form = VoidForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            count = 0
+            for inspection in queryset:
+                try:
+                    if not inspection.voided:
+                        inspection_void(inspection=inspection, by=request.user, reason=form.cleaned_data["reason"])
+                        count += 1
+                except SyncError as exc:
+                    self.message_user(request, exc.message, messages.ERROR)
+                    return None
+            self.message_user(
+                request, ngettext("已作废 %(n)d 条检查记录。", "已作废 %(n)d 条检查记录。", count) % {"n": count}
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/inspections/inspection_void.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("作废检查记录"),
+                "opts": self.model._meta,
+                "form": form,
+                "inspections": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("恢复所选已作废的检查记录"), permissions=["change"])
+    def restore(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = 0
+        for inspection in queryset.filter(voided=True):
+            inspection_restore(inspection=inspection)
+            count += 1
+        message = ngettext("已恢复 %(n)d 条检查记录。", "已恢复 %(n)d 条检查记录。", count) % {"n": count}
+        self.message_user(request, message)
