@@ -366,3 +366,28 @@ def test_login_is_throttled_with_a_429_json_answer(client, inspector):
         assert OutstandingToken.objects.count() == 0
         traveller.shift(timedelta(seconds=int(response["Retry-After"]) + 1))
         assert login(client, "wang", PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "wang\x00", "password": PASSWORD},
+        {"username": "\ud800", "password": "\udfff"},
+        {"username": ["wang"], "password": {"x": 1}},
+        {"username": 12, "password": None},
+        {"username": "w" * 100_000, "password": PASSWORD},
+        {"refresh": "\x00"},
+        {"refresh": ["a.b.c"]},
+        [],
+        "just a string",
+    ],
+)
+def test_odd_bodies_get_a_4xx_json_answer_never_a_500(client, inspector, admin_user, body):
+    staff = tokens_for(client, "boss")["access"]
+    for url in (TOKEN_URL, REFRESH_URL, REVOKE_URL):
+        response = client.post(
+            url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {staff}"
+        )
+        assert 400 <= response.status_code < 500, (url, response.status_code, response.content[:200])
+        assert set(response.json()) == {"error"}
+    assert BlacklistedToken.objects.count() == 0
