@@ -15,14 +15,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# QR labels printed from this server point at it unless SITE_URL says otherwise.
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_checklists
 	$(PY) manage.py seed_demo --if-empty
 	@echo ""
-	@echo "  SortPatrol 分类巡查 is starting: open http://localhost:$(PORT)/  (admin: http://localhost:$(PORT)/admin/)"
+	@echo "  SortPatrol 分类巡查 is starting: open http://localhost:$(PORT)/ (the app) and http://localhost:$(PORT)/admin/ (admin)."
+	@echo "  Demo logins are listed above (README.md). Phones need HTTPS: see README.md, 'Phones and HTTPS'."
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 deps:
 	./.ci/system-deps.sh
