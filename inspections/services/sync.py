@@ -17,7 +17,7 @@ import time
 import uuid as uuid_lib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +41,8 @@ MAX_PHOTOS = 100
 MAX_TEXT = 2000
 MAX_ID = 2**31 - 1  # larger numbers overflow database integers: refuse them as invalid, not with a 500
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+# Device times outside these years are a broken clock or a forged body, not an inspection.
+_PLAUSIBLE_YEARS = (2000, 2100)
 
 
 class SyncError(Exception):
@@ -189,12 +191,10 @@ def clock_skew_s(device_date: str | None, *, now: datetime) -> int | None:
         sent = email.utils.parsedate_to_datetime(device_date)
     except (TypeError, ValueError, IndexError, OverflowError):
         sent = _iso_datetime(device_date)
-    if sent is None or sent.tzinfo is None:
+    if sent is None or sent.tzinfo is None or not _PLAUSIBLE_YEARS[0] <= sent.year <= _PLAUSIBLE_YEARS[1]:
         return None
-    try:
-        return round((now - sent).total_seconds())
-    except OverflowError:
-        return None
+    skew = round((now - sent).total_seconds())
+    return skew if abs(skew) <= MAX_ID else None  # stored in a 32-bit integer column
 
 
 def _iso_datetime(text: Any) -> datetime | None:
@@ -202,9 +202,12 @@ def _iso_datetime(text: Any) -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(text)
-    except ValueError:
+        value.astimezone(UTC)  # year 1 or 9999 with an offset does not exist in UTC
+    except (ValueError, OverflowError):
         return None
-    return value if value.tzinfo is not None else None
+    if value.tzinfo is None or not _PLAUSIBLE_YEARS[0] <= value.year <= _PLAUSIBLE_YEARS[1]:
+        return None
+    return value
 
 
 @dataclass
