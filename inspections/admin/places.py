@@ -19,10 +19,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from checklists.models import UNIT_KINDS, PlaceKind
-from inspections.management.commands.import_places import report_lines, street_for_import
 from inspections.models import BinStation, Community, Compound, Office, Place, PropertyCompany, Street, Unit
 from inspections.services.places import places_restore, places_retire
-from inspections.services.places_import import CRS_CHOICES, ImportFileError, place_rows_read, places_import
+from inspections.services.places_import import (
+    CRS_CHOICES,
+    ImportFileError,
+    place_rows_read,
+    places_import,
+    report_lines,
+    street_for_import,
+)
 
 
 @admin.register(Street)

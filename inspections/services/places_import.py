@@ -401,3 +401,36 @@ def _write(row: _Row, *, street: Street, placed: dict[str, Place], companies: _C
     place.save(update_fields=[*changed, "updated_at"])
     report.updated += 1
     return place
+
+
+# Shared by the command and the admin page ---------------------------------------------------------
+
+
+def street_for_import(code: str | None) -> Street:
+    """The named street, or the only one; a clear error otherwise."""
+    if code:
+        street = Street.objects.filter(code=code).first()
+        if street is None:
+            raise ImportFileError(_("街道编码不存在：%(code)s") % {"code": code})
+        return street
+    streets = list(Street.objects.all()[:2])
+    if len(streets) != 1:
+        raise ImportFileError(_("系统中有 %(n)s 个街道：请指定街道编码（--street）") % {"n": Street.objects.count()})
+    return streets[0]
+
+
+def report_lines(report: ImportReport) -> list[str]:
+    lines = [
+        _("第 %(line)s 行（%(code)s）：%(reason)s") % {"line": e.line, "code": e.code or "-", "reason": e.reason}
+        for e in report.errors
+    ]
+    if report.imported:
+        lines.append(
+            _("共 %(rows)s 行：新增 %(created)s，更新 %(updated)s，未变 %(unchanged)s，跳过错误行 %(skipped)s；"
+              "新建物业服务企业 %(companies)s")
+            % {"rows": report.rows, "created": report.created, "updated": report.updated,
+               "unchanged": report.unchanged, "skipped": report.skipped, "companies": report.companies_created}
+        )
+    else:
+        lines.append(_("%(n)s 行有错误，未导入任何数据（可用 --skip-bad 只导入正确的行）") % {"n": report.skipped})
+    return lines

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from inspections.models import Place, Profile, Street
+from inspections.models import Office, Place, Profile, Street
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -186,3 +186,34 @@ def test_a_role_needs_its_scope(demo):
     assert response.status_code == 200
     assert "这个角色必须填写其范围" in response.content.decode()
     assert not Profile.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize(("page", "code"), [
+    ("community", "LF-PDS"), ("compound", "LF-PDS-01"), ("binstation", "LF-PDS-01-BS01"), ("unit", "LF-PDS-U08"),
+    ("place", "LF-PDS-01-BS01"),
+])
+def test_every_change_and_add_page_opens(demo, page, code):
+    place = Place.objects.get(code=code)
+
+    change = demo.get(f"/admin/inspections/{page}/{place.pk}/change/")
+    add = demo.get(f"/admin/inspections/{page}/add/")
+
+    assert change.status_code == 200 and place.name in change.content.decode()
+    assert add.status_code == (403 if page == "place" else 200)  # the all-places list adds nothing itself
+
+
+def test_a_clerk_adds_a_unit_with_its_office(demo):
+    community = Place.objects.get(code="LF-PDS")
+    office = Office.objects.get(code="LF-JFB")
+    form = {"kind": "enterprise", "code": "LF-PDS-U99", "name": "新企业", "parent": community.pk,
+            "address": "", "lat": "", "lng": "", "radius_m": "",
+            "children-TOTAL_FORMS": "0", "children-INITIAL_FORMS": "0",
+            "children-MIN_NUM_FORMS": "0", "children-MAX_NUM_FORMS": "1000"}
+
+    refused = demo.post("/admin/inspections/unit/add/", form)
+    added = demo.post("/admin/inspections/unit/add/", {**form, "office": office.pk})
+
+    assert refused.status_code == 200 and "单位必须有责任科室" in refused.content.decode()
+    assert added.status_code == 302
+    unit = Place.objects.get(code="LF-PDS-U99")
+    assert (unit.kind, unit.office, unit.street.code) == ("enterprise", office, "LF")
