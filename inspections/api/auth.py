@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
@@ -82,8 +83,9 @@ class RefreshSerializer(TokenRefreshSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         try:
             return super().validate(attrs)
-        except (get_user_model().DoesNotExist, ValueError, TypeError):
-            # A validly signed token whose user was deleted since: not a server error.
+        except (AuthenticationFailed, get_user_model().DoesNotExist, ValueError, TypeError):
+            # A validly signed token whose user was deactivated (simplejwt's English message) or deleted
+            # since (simplejwt lets DoesNotExist escape as a 500).
             raise AuthenticationFailed(
                 {"detail": _("账号不存在或已停用，请重新登录。"), "code": "no_active_account"}
             ) from None
@@ -130,7 +132,13 @@ class RefreshView(LoginThrottled, TokenRefreshView):
         tags=["auth"],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except InvalidToken:
+            # simplejwt's reasons are English only; the phone just needs to know to log in again.
+            raise InvalidToken(
+                {"detail": _("登录已过期或已失效，请重新登录。"), "code": "token_not_valid"}
+            ) from None
 
 
 class IsAdminRole(BasePermission):

@@ -161,7 +161,8 @@ def test_refresh_rotates_and_the_rotated_away_token_is_refused(client, inspector
     # The old refresh token is blacklisted; the new one is tracked (so a later revoke reaches it).
     assert BlacklistedToken.objects.filter(token__jti=unverified(first["refresh"])["jti"]).exists()
     assert OutstandingToken.objects.filter(user=inspector, jti=unverified(second["refresh"])["jti"]).exists()
-    assert_error(refresh(client, first["refresh"]), 401, "token_not_valid")
+    error = assert_error(refresh(client, first["refresh"]), 401, "token_not_valid")
+    assert error["message"] == "登录已过期或已失效，请重新登录。"
     assert refresh(client, second["refresh"]).status_code == 200
 
 
@@ -198,7 +199,7 @@ def test_refresh_for_a_user_deactivated_since_is_refused(client, inspector):
     tokens = tokens_for(client, "wang")
     inspector.is_active = False
     inspector.save()
-    assert_error(refresh(client, tokens["refresh"]), 401)
+    assert_error(refresh(client, tokens["refresh"]), 401, "no_active_account")
     assert_error(me(client, tokens["access"]), 401)
 
 
