@@ -28,6 +28,8 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data?.type === "skip-waiting") self.skipWaiting();
+  // Lets the page (and the tests) tell which version is in control.
+  if (event.data?.type === "version") event.ports[0]?.postMessage(VERSION);
 });
 
 self.addEventListener("fetch", (event) => {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 
 from inspections.models import Inspection, Photo, Place, Profile, Role, Street
@@ -23,6 +24,7 @@ SYNC_TIMEOUT_MS = 60_000
 def street(transactional_db):
     """A street with one community, compound and bin station where the phone stands, default checklists and
     two street inspectors."""
+    cache.clear()  # login throttling counts per process: each test starts afresh
     call_command("load_checklists", verbosity=0)
     street = Street.objects.create(code="LF", name="联芳街道", district="沙坪坝区")
     community = Place.objects.create(street=street, kind="community", code="LF-01", name="联芳社区",
@@ -35,6 +37,16 @@ def street(transactional_db):
         user = get_user_model().objects.create_user(username, password=PASSWORD)
         Profile.objects.create(user=user, role=Role.STREET_INSPECTOR, display_name=name, street=street)
     return street
+
+
+CACHED_PATHS = """async () => {
+  const paths = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) paths.push(new URL(request.url).pathname);
+  }
+  return paths;
+}"""
 
 
 def log_in(page, username="wang"):
@@ -79,8 +91,6 @@ def inspect_station(page, *, photo: str, fail_bs01: bool = False) -> str:
 
 def test_offline_inspections_reach_the_server_exactly_once(street, phone):
     page = phone.new_page()
-    page.on("console", lambda m: print("CONSOLE", m.type, m.text))
-    page.on("pageerror", lambda e: print("PAGEERROR", e))
     log_in(page)
     wait_for_worker(page)
     assert page.inner_text("#pack-refreshed")
@@ -107,39 +117,10 @@ def test_offline_inspections_reach_the_server_exactly_once(street, phone):
     assert all(i.status == Inspection.Status.COMPLETE for i in inspections)
     assert sorted(f"{i.score:.1f}" for i in inspections) == sorted(scores)
     assert [Photo.objects.filter(inspection=i).count() for i in inspections] == [2, 3, 2]
+    cached = page.evaluate(CACHED_PATHS)
+    assert "/" in cached and "/static/app/js/sync.js" in cached
+    assert not [path for path in cached if path.startswith(("/api/", "/admin/"))]
     rotated = Photo.objects.get(inspection=inspections[0], item_code="BS06")
     assert rotated.width > rotated.height  # landscape_6 is stored turned; it arrives upright
     assert max(rotated.width, rotated.height) <= 1600
 
-
-# --- TEMPORARY dev stubs until the auth endpoints and scoring.js land -------------------------------------
-import json  # noqa: E402
-
-from django.urls import NoReverseMatch, resolve  # noqa: E402,F401
-
-
-@pytest.fixture(autouse=True)
-def _dev_stubs(request):
-    if "phone" not in request.fixturenames:
-        yield
-        return
-    phone = request.getfixturevalue("phone")
-    root = Path(__file__).resolve().parents[2]
-    if not (root / "pwa/js/scoring.js").exists():
-        phone.route("**/static/app/js/scoring.js", lambda route: route.fulfill(
-            status=200, content_type="application/javascript", body=Path("/tmp/scoring_stub.js").read_text()))
-    try:
-        resolve("/api/v1/auth/token/")
-    except Exception:
-        from rest_framework_simplejwt.tokens import RefreshToken
-
-        def token(route):
-            data = json.loads(route.request.post_data or "{}")
-            user = get_user_model().objects.filter(username=data.get("username")).first()
-            if not user or not user.check_password(data.get("password", "")):
-                return route.fulfill(status=401, json={"error": {"code": "bad", "message": "bad", "fields": {}}})
-            refresh = RefreshToken.for_user(user)
-            route.fulfill(status=200, json={"access": str(refresh.access_token), "refresh": str(refresh),
-                                            "user": {"username": user.username}})
-        phone.route("**/api/v1/auth/token/", token)
-    yield
