@@ -1,0 +1,73 @@
+"""Schedule coverage (周指导、月暗查、季考核) and the flags staff should look at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from checklists.models import PlaceKind, Regime
+from inspections.models import Inspection, Place, Street
+from inspections.services.scores import REGIME_PERIOD, period_bounds, period_of
+
+REVIEW_FLAGS = ("far_from_place", "poor_accuracy", "clock_skew")
+
+
+@dataclass(frozen=True)
+class CompoundCoverage:
+    compound: Place
+    weekly: bool
+    covert: bool
+    assessment: bool
+
+
+def coverage_for(*, street: Street, moment: dt.datetime) -> dict[str, Any]:
+    """Which active compounds had a weekly guidance visit this week, a covert inspection this month and an
+    assessment this quarter (on the compound or one of its bin stations; complete and not voided)."""
+    compounds = list(
+        Place.objects.filter(street=street, kind=PlaceKind.COMPOUND, status=Place.Status.ACTIVE)
+        .select_related("parent").order_by("parent__name", "name")
+    )
+    covered: dict[str, set[int]] = {}
+    periods = {}
+    for regime, kind in REGIME_PERIOD.items():
+        key = period_of(kind, moment)
+        start, end = period_bounds(kind, key)
+        periods[str(regime)] = key
+        rows = Inspection.objects.filter(
+            place__street=street, regime=regime, status=Inspection.Status.COMPLETE, voided=False,
+            inspected_at__gte=start, inspected_at__lt=end,
+        ).values_list("place_id", "place__kind", "place__parent_id")
+        ids = set()
+        for place_id, kind_, parent_id in rows:
+            ids.add(parent_id if kind_ == PlaceKind.BIN_STATION else place_id)
+        covered[str(regime)] = ids
+    rows = [
+        CompoundCoverage(
+            c, c.id in covered[Regime.WEEKLY_GUIDANCE], c.id in covered[Regime.MONTHLY_COVERT],
+            c.id in covered[Regime.QUARTERLY_ASSESSMENT],
+        )
+        for c in compounds
+    ]
+    return {
+        "rows": rows, "periods": periods, "total": len(rows),
+        "weekly": sum(r.weekly for r in rows), "covert": sum(r.covert for r in rows),
+        "assessment": sum(r.assessment for r in rows),
+    }
+
+
+def flagged_inspections(*, street: Street, since: dt.datetime, limit: int = 200) -> list[Inspection]:
+    """Recent inspections carrying a flag to review (far from the place, poor GPS accuracy, clock skew)."""
+    candidates: QuerySet[Inspection] = (
+        Inspection.objects.filter(place__street=street, inspected_at__gte=since, voided=False)
+        .exclude(flags=[]).select_related("place", "uploader").order_by("-inspected_at")
+    )
+    out = []
+    for inspection in candidates.iterator(chunk_size=500):
+        if any(flag in REVIEW_FLAGS for flag in inspection.flags or []):
+            out.append(inspection)
+            if len(out) >= limit:
+                break
+    return out

@@ -1,0 +1,185 @@
+"""Desk pages to compute, review, publish and revise ranking lists, and to export them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inspections.models import PeriodKind, Photo, RankingPublication
+from inspections.public.present import list_title, present_lists
+from inspections.selectors.rankings import feeding_inspections, street_tree
+from inspections.services.exports import ledger_workbook, list_workbook
+from inspections.services.publication import (
+    PublicationError,
+    publication_draft,
+    publication_publish,
+    publication_review,
+)
+from inspections.services.scores import period_of
+
+from .pages import can_publish, render_page, staff_reader_required, streets_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _publication(request: HttpRequest, pk: int) -> RankingPublication:
+    return get_object_or_404(
+        RankingPublication.objects.select_related("street", "published_by"), pk=pk,
+        street__in=streets_for(request.user),
+    )
+
+
+@staff_reader_required
+def publication_list(request: HttpRequest) -> HttpResponse:
+    streets = streets_for(request.user)
+    now = timezone.now()
+    return render_page(request, "staff/rankings.html", {
+        "title": _("排名发布"), "streets": streets, "kinds": PeriodKind.choices,
+        "can_publish": can_publish(request.user),
+        "suggested": {k: period_of(k, now) for k in PeriodKind.values},
+        "publications": [
+            {"pub": p, "title": list_title(p)}
+            for p in RankingPublication.objects.filter(street__in=streets).select_related("street")[:200]
+        ],
+    })
+
+
+def _require_publisher(request: HttpRequest) -> None:
+    if not can_publish(request.user):
+        raise PermissionDenied
+
+
+@require_POST
+@staff_reader_required
+def draft_create(request: HttpRequest) -> HttpResponse:
+    _require_publisher(request)
+    street = get_object_or_404(streets_for(request.user), pk=request.POST.get("street") or 0)
+    kind, period = request.POST.get("period_kind", ""), request.POST.get("period", "").strip()
+    if kind not in PeriodKind.values:
+        messages.error(request, _("请选择周期类型"))
+        return redirect("staff-rankings")
+    try:
+        draft = publication_draft(street=street, period_kind=kind, period=period, user=request.user)
+    except PublicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("staff-rankings")
+    return redirect("staff-ranking", pk=draft.pk)
+
+
+def _review_rows(publication: RankingPublication, categories: list[dict]) -> None:
+    """Attach, to each black-list entry of a draft, its feeding inspections and candidate photos."""
+    nodes = street_tree(publication.street_id)
+    for category in categories:
+        for entry in category["black"]:
+            inspections = list(
+                feeding_inspections(nodes, entry["key"], publication.period_kind, publication.period)
+                .select_related("place").order_by("-inspected_at")[:50]
+            )
+            entry["inspections"] = inspections
+            entry["candidates"] = list(
+                Photo.objects.filter(inspection__in=inspections, received_at__isnull=False).exclude(display="")
+            )
+            entry["chosen"] = set(publication.exposures.get(entry["key"], []))
+            entry["reviewed"] = entry["key"] in publication.reviewed
+
+
+@staff_reader_required
+def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = _publication(request, pk)
+    categories = present_lists(publication)
+    if publication.state == RankingPublication.State.DRAFT:
+        _review_rows(publication, categories)
+    return render_page(request, "staff/ranking.html", {
+        "title": list_title(publication), "pub": publication, "categories": categories,
+        "can_publish": can_publish(request.user),
+        "is_draft": publication.state == RankingPublication.State.DRAFT,
+        "needs_reason": publication.revision > 1,
+    })
+
+
+@require_POST
+@staff_reader_required
+def publication_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_publisher(request)
+    publication = _publication(request, pk)
+    try:
+        draft = publication_draft(street=publication.street, period_kind=publication.period_kind,
+                                  period=publication.period, user=request.user)
+    except PublicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("staff-ranking", pk=pk)
+    return redirect("staff-ranking", pk=draft.pk)
+
+
+@require_POST
+@staff_reader_required
+def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_publisher(request)
+    publication = _publication(request, pk)
+    try:
+        photo_ids = [int(p) for p in request.POST.getlist("photos")]
+        publication_review(publication=publication, key=request.POST.get("key", ""), photo_ids=photo_ids,
+                           reviewed=request.POST.get("reviewed") == "1")
+    except ValueError:
+        messages.error(request, _("照片编号不正确"))
+    except PublicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("staff-ranking", pk=pk)
+
+
+@require_POST
+@staff_reader_required
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_publisher(request)
+    publication = _publication(request, pk)
+    try:
+        publication_publish(publication=publication, user=request.user, reason=request.POST.get("reason", ""))
+    except PublicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已发布"))
+    return redirect("staff-ranking", pk=pk)
+
+
+@staff_reader_required
+def staff_photo(request: HttpRequest, photo_id: int, variant: str) -> HttpResponse:
+    """Display derivatives for reviewers (never the original, which has its own permission-checked view)."""
+    photo = get_object_or_404(Photo, pk=photo_id, inspection__place__street__in=streets_for(request.user))
+    relative = {"display": photo.display, "thumbnail": photo.thumbnail}.get(variant)
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / relative).resolve() if relative else None
+    if path is None or root not in path.parents or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), content_type="image/jpeg")
+
+
+@staff_reader_required
+def export_list(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = _publication(request, pk)
+    response = HttpResponse(list_workbook(publication), content_type=XLSX)
+    name = f"ranking-{publication.street.code}-{publication.period}-r{publication.revision}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_reader_required
+def export_ledger(request: HttpRequest) -> HttpResponse:
+    street = get_object_or_404(streets_for(request.user), pk=request.GET.get("street") or 0)
+    kind, period = request.GET.get("period_kind", ""), request.GET.get("period", "")
+    if kind not in PeriodKind.values:
+        raise Http404
+    try:
+        content = ledger_workbook(street=street, period_kind=kind, period=period)
+    except ValueError as exc:
+        raise Http404 from exc
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ledger-{street.code}-{period}.xlsx"'
+    return response
