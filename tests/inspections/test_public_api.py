@@ -1,0 +1,64 @@
+"""Public JSON of published lists: read-only, anonymous, throttled, in the schema, nothing personal."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from rest_framework.throttling import ScopedRateThrottle
+
+from inspections.services.publication import publication_draft, publication_publish, publication_review
+
+from .test_public_pages import assert_nothing_personal
+from .test_publication import street_may  # noqa: F401  (shared fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def published(street_may):  # noqa: F811
+    s = street_may
+    draft = publication_draft(street=s["street"], period_kind="month", period="2026-05", user=s["admin"])
+    publication_review(publication=draft, key=f"place:{s['bad'].id}", photo_ids=[s["bad_photo"].id])
+    return {**s, "pub": publication_publish(publication=draft, user=s["admin"]), "draft": draft}
+
+
+def test_lists_and_a_list_as_published(client, published):
+    pub = published["pub"]
+    index = client.get("/api/v1/public/lists/")
+    assert index.status_code == 200
+    assert [(r["id"], r["period"], r["state"], r["superseded_by"]) for r in index.json()] == [
+        (pub.pk, "2026-05", "published", None)]
+    detail = client.get(f"/api/v1/public/lists/{pub.pk}/")
+    body = detail.json()
+    assert detail.status_code == 200
+    compounds = body["categories"][0]
+    assert [(e["rank"], e["name"], e["score"], e["grade"], e["vetoed"], e["trend"]) for e in compounds["entries"]] == [
+        (1, "好小区", "96.0", "excellent", False, None), (2, "其他小区", "85.0", "good", False, None),
+        (3, "差小区", "70.0", "fail", True, None)]
+    assert compounds["red"] == ["G"] and compounds["black"] == ["B"]
+    black = compounds["entries"][2]
+    assert black["reasons"][0] == {"code": "D", "label": "检查项D", "lost": "10.0", "veto": True}
+    assert black["photos"][0]["url"] == f"/public/photos/{pub.pk}/{published['bad_photo'].id}/display/"
+    assert_nothing_personal(json.dumps(body, ensure_ascii=False))
+
+
+def test_drafts_are_not_served_and_errors_are_json(client, published):
+    publication_draft(street=published["street"], period_kind="month", period="2026-05", user=None)
+    draft = published["pub"].__class__.objects.get(state="draft")
+    response = client.get(f"/api/v1/public/lists/{draft.pk}/")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    assert client.post("/api/v1/public/lists/").status_code == 405  # read-only
+
+
+def test_public_api_is_in_the_schema_and_throttled(client, published, monkeypatch):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
+    assert "/api/v1/public/lists/" in schema and "/api/v1/public/lists/{id}/" in schema
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"public": "2/min"})
+    cache.clear()
+    codes = [client.get("/api/v1/public/lists/").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
