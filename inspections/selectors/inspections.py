@@ -55,8 +55,21 @@ except ImportError:  # pragma: no cover - bridge until the checklists area lands
 
 
 def covert_published_q() -> Q:
-    """Covert inspections that a published ranking list contains. Until rankings exist: none."""
-    return Q(pk__in=[])
+    """Covert inspections that a published ranking list contains: a monthly or quarterly list of their street
+    and period, published (later superseded or not) after they were complete. Once shown, never hidden again."""
+    from ..models import RankingPublication
+    from ..services.scores import period_bounds
+
+    visible = Q(pk__in=[])
+    published = RankingPublication.objects.filter(
+        state__in=[RankingPublication.State.PUBLISHED, RankingPublication.State.SUPERSEDED],
+        period_kind__in=["month", "quarter"],
+    ).values_list("street_id", "period_kind", "period", "published_at")
+    for street_id, kind, period, published_at in published:
+        start, end = period_bounds(kind, period)
+        visible |= Q(place__street_id=street_id, inspected_at__gte=start, inspected_at__lt=end,
+                     completed_at__lte=published_at)
+    return visible
 
 
 def inspections_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Inspection]:
