@@ -30,7 +30,7 @@ from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
 from inspections.photos import process_photo  # noqa: E402
 
-RUNS = 11
+RUNS = 15
 BAR = 2.0
 
 
