@@ -14,3 +14,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.LANGUAGE_CODE = "zh-hans"
+    # Throttle counters and cached pages live in the cache: start every test from zero.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -71,5 +71,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response.status_code == status.HTTP_401_UNAUTHORIZED and isinstance(getattr(exc, "detail", None), dict):
         # simplejwt puts the reason under "code" (e.g. token_not_valid); keep it machine-readable.
         code = str(exc.detail.get("code", code))
+        if code == "token_not_valid":
+            message = _("登录已过期或已失效，请重新登录。")
     response.data = error_body(code, message, fields)
     return response
