@@ -17,7 +17,9 @@ File format — one header row, then one place per row. Column names in English 
 | address     | 地址      | free text                                                                      |
 | lat, lng    | 纬度, 经度 | both or neither; decimal degrees; WGS-84, or GCJ-02 with crs="gcj02"          |
 | radius_m    | 核查半径  | whole metres, 1–5000; empty = the default for the kind                         |
-| status      | 状态      | active / retired (在用 / 已撤销); empty = active                               |
+| status      | 状态      | active / retired (在用 / 已撤销); empty = active for a new place, and an       |
+|             |           | existing place keeps its status (re-importing an old roster never undoes a    |
+|             |           | retirement made in the admin)                                                  |
 
 CSV: UTF-8 with or without BOM; GB18030 (what Excel saves on a Chinese Windows) is accepted too.
 Every row is validated before anything is written. If any row is bad nothing is imported, unless
@@ -62,7 +64,7 @@ REQUIRED_COLUMNS = ("code", "name", "kind")
 CRS_CHOICES = ("wgs84", "gcj02")
 
 _KIND_ALIASES = {**{k.value: k.value for k in PlaceKind}, **{str(k.label): k.value for k in PlaceKind}}
-_STATUS_ALIASES = {"": "active", "active": "active", "在用": "active", "retired": "retired", "已撤销": "retired"}
+_STATUS_ALIASES = {"": "", "active": "active", "在用": "active", "retired": "retired", "已撤销": "retired"}
 _ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
     PlaceKind.COMMUNITY: (),
     PlaceKind.COMPOUND: (PlaceKind.COMMUNITY,),
@@ -114,7 +116,7 @@ class _Row:
     lat: Decimal | None
     lng: Decimal | None
     radius_m: int | None
-    status: str
+    status: str  # "" keeps an existing place's status
 
 
 # Reading ----------------------------------------------------------------------------------------
@@ -390,7 +392,7 @@ def _write(row: _Row, *, street: Street, placed: dict[str, Place], companies: _C
     changed = [name for name in _FIELDS if getattr(place, name) != wanted[name]]
     for name in changed:
         setattr(place, name, wanted[name])
-    if place.status != row.status:
+    if row.status and place.status != row.status:
         place.status = row.status
         place.retired_at = timezone.now() if row.status == Place.Status.RETIRED else None
         changed += ["status", "retired_at"]

@@ -261,3 +261,40 @@ def test_several_streets_need_street_code(street, tmp_path):
     run(path, "--street", "XY")
 
     assert Place.objects.get(code="X1").street.code == "XY"
+
+
+def test_an_empty_status_keeps_a_retirement_made_in_the_admin(street, tmp_path):
+    path = write_csv(tmp_path / "places.csv", roster())
+    run(path)
+    Place.objects.get(code="T-C0-00-BS01").retire()
+    retired = Place.objects.get(code="T-C0-00-BS01")
+
+    out = run(path)
+
+    assert "未变 200" in out
+    assert Place.objects.get(code="T-C0-00-BS01").retired_at == retired.retired_at
+
+    rows = roster()
+    index = next(i for i, r in enumerate(rows) if r[0] == "T-C0-00-BS01")
+    rows[index][11] = "在用"
+    run(write_csv(tmp_path / "again.csv", rows))
+    restored = Place.objects.get(code="T-C0-00-BS01")
+    assert (restored.status, restored.retired_at) == ("active", None)
+
+
+def test_it_reads_a_gb18030_csv_saved_by_excel(street, tmp_path):
+    path = tmp_path / "places.csv"
+    path.write_bytes("编码,名称,类型\r\nX1,平顶山社区,社区\r\n".encode("gb18030"))
+
+    run(path)
+
+    assert Place.objects.get(code="X1").name == "平顶山社区"
+
+
+def test_an_unknown_street_code_fails_clearly(street, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("code,name,kind\nX1,社区,community\n")
+
+    with pytest.raises(CommandError, match="街道编码不存在"):
+        run(path, "--street", "NOPE")
+    assert not Place.objects.exists()
