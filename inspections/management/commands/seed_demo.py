@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from inspections.demo.history import demo_history_seed
 from inspections.demo.street import demo_data_conflicts, demo_logins, demo_street_seed
 from inspections.models import Place
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             demo = demo_street_seed()
             self.stdout.write(_("演示街道已就绪：%(n)s 个场所。") % {"n": len(demo.places)})
         self.print_logins()
+        demo_history_seed()  # months of inspections and the published lists they make (once; issue 6)
 
     def print_logins(self) -> None:
         logins = demo_logins()

@@ -1,0 +1,37 @@
+"""The demo history: months of plausible inspections, then published monthly and quarterly lists."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from checklists.models import ChecklistVersion
+from inspections.demo.history import demo_history_seed
+from inspections.demo.street import demo_street_seed
+from inspections.models import Inspection, PlaceScore, RankingPublication
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 11, 18, 4, 0, tzinfo=dt.UTC)
+
+
+def test_demo_history_publishes_monthly_and_quarterly_lists(client):
+    if not ChecklistVersion.objects.filter(state="published").exists():
+        call_command("load_checklists", verbosity=0)
+    demo_street_seed()
+    written = demo_history_seed(now=NOW)
+    assert written > 1000
+    assert Inspection.objects.filter(device_id="demo-history").count() == written
+    published = RankingPublication.objects.filter(state="published")
+    assert sorted(published.filter(period_kind="month").values_list("period", flat=True)) == [
+        "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    assert list(published.filter(period_kind="quarter").values_list("period", flat=True)) == ["2026-Q3"]
+    october = published.get(period="2026-10")
+    compounds = october.data["categories"][0]
+    assert len(compounds["entries"]) == 40 and compounds["red"] and compounds["black"]
+    assert all(e["trend"] is not None for e in compounds["entries"])  # every compound was in September too
+    before = PlaceScore.objects.count()
+    assert demo_history_seed(now=NOW) == 0 and PlaceScore.objects.count() == before  # runs once
+    cache.clear()
+    page = client.get(f"/public/lists/{october.pk}/")
+    assert page.status_code == 200 and "联芳街道" in page.content.decode()
