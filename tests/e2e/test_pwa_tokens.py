@@ -1,0 +1,100 @@
+"""Tokens never decide whether a queued record gets uploaded (SYNC.md rule 9, PWA rules 3 and 7)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+from inspections.models import Inspection
+
+from .test_pwa_flow import PASSWORD, SYNC_TIMEOUT_MS, log_in, street, wait_for_worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+__all__ = ["street"]
+
+RECORD_OWNERS = """() => new Promise((resolve) => {
+  const open = indexedDB.open("sortpatrol");
+  open.onsuccess = () => {
+    const all = open.result.transaction("records").objectStore("records").getAll();
+    all.onsuccess = () => resolve(all.result.filter((r) => r.state !== "done").map((r) => r.owner).sort());
+  };
+})"""
+
+
+def weekly_visit(page) -> None:
+    """A weekly guidance visit with one answer (no photo needed), finished into the outbox."""
+    page.click("#tabs a[data-tab=places]")
+    page.click("a.place[data-code='LF-01-01-BS01']")
+    page.check("input[name=regime][value=weekly_guidance]")
+    page.click("#start-inspection")
+    page.wait_for_selector("#item-BS16")
+    page.fill("input[name=answer-BS16]", "7")
+    page.click("#finish")
+    page.wait_for_selector("#outbox-list li.outbox-item")
+
+
+def test_an_access_token_that_expired_offline_is_refreshed(street, phone):
+    page = phone.new_page()
+    log_in(page)
+    wait_for_worker(page)
+    phone.set_offline(True)
+    weekly_visit(page)
+    with time_machine.travel(datetime.now(tz=UTC) + timedelta(minutes=20), tick=True):
+        phone.set_offline(False)
+        page.wait_for_selector("#outbox-empty", timeout=SYNC_TIMEOUT_MS)
+    inspection = Inspection.objects.get()
+    assert inspection.status == Inspection.Status.COMPLETE
+    assert inspection.uploader.username == "wang"
+    assert BlacklistedToken.objects.count() == 1  # the refresh token rotated once
+
+
+def test_an_expired_refresh_token_asks_for_a_login_then_the_outbox_drains(street, phone):
+    page = phone.new_page()
+    log_in(page)
+    wait_for_worker(page)
+    phone.set_offline(True)
+    weekly_visit(page)
+    with time_machine.travel(datetime.now(tz=UTC) + timedelta(days=31), tick=True):
+        phone.set_offline(False)
+        page.wait_for_selector("#relogin-notice")
+        assert Inspection.objects.count() == 0
+        assert page.evaluate(RECORD_OWNERS) == ["wang"]
+        assert page.input_value("#username") == "wang"
+        page.fill("#password", PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_selector("#place-list")
+        page.click("#tabs a[data-tab=outbox]")
+        page.wait_for_selector("#outbox-empty", timeout=SYNC_TIMEOUT_MS)
+    assert Inspection.objects.get().status == Inspection.Status.COMPLETE
+
+
+def test_on_a_shared_phone_each_user_sees_and_sends_only_their_own_records(street, phone):
+    page = phone.new_page()
+    log_in(page, "wang")
+    wait_for_worker(page)
+    phone.set_offline(True)
+    weekly_visit(page)
+    page.click("#tabs a[data-tab=places]")
+    page.click("#logout")
+    page.wait_for_selector("#login-form")
+    phone.set_offline(False)
+
+    log_in(page, "li")
+    page.click("#tabs a[data-tab=outbox]")
+    page.wait_for_selector("#outbox-empty")
+    assert page.get_attribute("#queue-badge", "data-count") == "0"
+    assert page.locator("#draft-list li").count() == 0
+    page.click("#sync-now")
+    page.wait_for_selector("#sync-now:not([disabled])")
+    assert Inspection.objects.count() == 0
+    assert page.evaluate(RECORD_OWNERS) == ["wang"]  # li's login deleted nothing
+
+    page.click("#tabs a[data-tab=places]")
+    page.click("#logout")
+    log_in(page, "wang")
+    page.click("#tabs a[data-tab=outbox]")
+    page.wait_for_selector("#outbox-empty", timeout=SYNC_TIMEOUT_MS)
+    assert Inspection.objects.get().uploader.username == "wang"
