@@ -131,7 +131,7 @@ class PackItemSerializer(serializers.Serializer):
     per_fault = serializers.FloatField(allow_null=True)
     target = serializers.FloatField(allow_null=True)
     per_percent = serializers.FloatField(allow_null=True)
-    choices = serializers.ListField(child=serializers.CharField())
+    choices = serializers.ListField(child=serializers.CharField(), allow_null=True)
     photo = serializers.ChoiceField(choices=("always", "on_fail", "optional", "never"))
     veto = serializers.BooleanField()
     category = serializers.CharField(allow_blank=True)

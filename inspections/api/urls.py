@@ -1,4 +1,7 @@
-"""The API, mounted at /api/: sync endpoints under v1/, the OpenAPI schema under schema/."""
+"""The API, mounted at /api/: sync endpoints under v1/, the OpenAPI schema under schema/.
+
+UUIDs in paths are taken as strings and checked by the views, so that a malformed one gets the API's
+JSON 404 rather than Django's HTML page."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
@@ -9,13 +12,13 @@ from .auth import MeView, RefreshView, RevokeView, TokenView
 urlpatterns = [
     path("v1/pack/", views.PackView.as_view(), name="api-pack"),
     path("v1/inspections/", views.InspectionListView.as_view(), name="api-inspections"),
-    path("v1/inspections/<uuid:uuid>/", views.InspectionView.as_view(), name="api-inspection"),
+    path("v1/inspections/<str:uuid>/", views.InspectionView.as_view(), name="api-inspection"),
     path(
-        "v1/inspections/<uuid:uuid>/photos/<uuid:photo_uuid>",
+        "v1/inspections/<str:uuid>/photos/<str:photo_uuid>",
         views.PhotoUploadView.as_view(),
         name="api-inspection-photo",
     ),
-    path("v1/photos/<uuid:uuid>/original", views.PhotoOriginalView.as_view(), name="api-photo-original"),
+    path("v1/photos/<str:uuid>/original", views.PhotoOriginalView.as_view(), name="api-photo-original"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
     path("schema/docs/", views.SchemaDocsView.as_view(), name="api-schema-docs"),
 ]

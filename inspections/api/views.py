@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.generics import ListAPIView
@@ -58,6 +59,17 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
 
 def _raise(exc: SyncError) -> None:
     raise ApiError(status_code=exc.status, code=exc.code, message=exc.message, fields=exc.fields, **exc.extra)
+
+
+UUID_PATH = [OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)]
+PHOTO_PATH = [*UUID_PATH, OpenApiParameter("photo_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)]
+
+
+def _uuid(text: str) -> uuid_lib.UUID:
+    try:
+        return uuid_lib.UUID(text)
+    except ValueError:
+        raise ApiError(status_code=404, code="not_found", message=_("没有这个编号。")) from None
 
 
 def _device_date(request: Request) -> str | None:
@@ -108,21 +120,25 @@ class InspectionView(APIView):
 
     @extend_schema(
         operation_id="inspection_put",
+        parameters=UUID_PATH,
         summary="Submit an inspection (idempotent by UUID)",
         request=s.InspectionInSerializer,
         responses={
             200: OpenApiResponse(s.InspectionStatusSerializer, description="replay: the stored result, no write"),
             201: s.InspectionStatusSerializer,
-            **errors(400, 403, 409, 413, 415),
+            **errors(400, 403, 404, 409, 413, 415),
         },
     )
-    def put(self, request: Request, uuid: uuid_lib.UUID) -> Response:
+    def put(self, request: Request, uuid: str) -> Response:
+        inspection_uuid = _uuid(uuid)
         try:
             body = request.data
         except (RequestDataTooBig, SuspiciousOperation):
             raise too_large() from None
         try:
-            received = inspection_receive(user=request.user, uuid=uuid, body=body, device_date=_device_date(request))
+            received = inspection_receive(
+                user=request.user, uuid=inspection_uuid, body=body, device_date=_device_date(request)
+            )
         except SyncError as exc:
             _raise(exc)
         return Response(
@@ -132,11 +148,12 @@ class InspectionView(APIView):
 
     @extend_schema(
         operation_id="inspection_status",
+        parameters=UUID_PATH,
         summary="The server's view of an inspection (uploader and street staff)",
         responses={200: s.InspectionStatusSerializer, **errors(404)},
     )
-    def get(self, request: Request, uuid: uuid_lib.UUID) -> Response:
-        inspection = inspection_for_status(request.user, uuid)
+    def get(self, request: Request, uuid: str) -> Response:
+        inspection = inspection_for_status(request.user, _uuid(uuid))
         if inspection is None:
             raise ApiError(status_code=404, code="not_found", message=_("没有这条检查记录。"))
         return Response(inspection_status(inspection))
@@ -147,6 +164,7 @@ class PhotoUploadView(APIView):
 
     @extend_schema(
         operation_id="inspection_photo_put",
+        parameters=PHOTO_PATH,
         summary="Upload a photo declared in the inspection's manifest (idempotent by UUID and SHA-256)",
         request={
             "multipart/form-data": inline_serializer("PhotoUpload", {"file": drf_serializers.FileField()}),
@@ -157,7 +175,8 @@ class PhotoUploadView(APIView):
             **errors(400, 404, 409, 413, 415),
         },
     )
-    def put(self, request: Request, uuid: uuid_lib.UUID, photo_uuid: uuid_lib.UUID) -> Response:
+    def put(self, request: Request, uuid: str, photo_uuid: str) -> Response:
+        inspection_uuid, photo_key = _uuid(uuid), _uuid(photo_uuid)
         # Refuse an oversized upload before reading it (multipart overhead allowed for).
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -179,7 +198,7 @@ class PhotoUploadView(APIView):
             raise ApiError(status_code=413, code="too_large", message=_("照片太大（上限10 MB）。"))
         try:
             received = photo_receive(
-                user=request.user, inspection_uuid=uuid, photo_uuid=photo_uuid, data=upload.read()
+                user=request.user, inspection_uuid=inspection_uuid, photo_uuid=photo_key, data=upload.read()
             )
         except SyncError as exc:
             _raise(exc)
@@ -190,12 +209,13 @@ class PhotoUploadView(APIView):
 class PhotoOriginalView(APIView):
     @extend_schema(
         operation_id="photo_original",
+        parameters=UUID_PATH,
         summary="The original photo as received (street staff only; never a public URL)",
         responses={(200, "image/*"): OpenApiResponse(description="the original bytes"), **errors(404)},
     )
-    def get(self, request: Request, uuid: uuid_lib.UUID) -> HttpResponse:
+    def get(self, request: Request, uuid: str) -> HttpResponse:
         visible = inspections_visible_to(request.user)
-        photo = Photo.objects.filter(uuid=uuid, received_at__isnull=False, inspection__in=visible).first()
+        photo = Photo.objects.filter(uuid=_uuid(uuid), received_at__isnull=False, inspection__in=visible).first()
         if photo is None or not photo.original or not is_staff_reader(request.user):
             raise ApiError(status_code=404, code="not_found", message=_("没有这张照片。"))
         path = Path(settings.PRIVATE_MEDIA_ROOT) / photo.original
