@@ -11,7 +11,18 @@ from geopy.distance import geodesic
 
 from checklists.models import UNIT_KINDS
 from inspections.demo.street import DEMO_PASSWORD, demo_qr_token
-from inspections.models import BinStation, Community, Compound, Office, Place, PropertyCompany, Street, Unit
+from inspections.models import (
+    BinStation,
+    Community,
+    Compound,
+    Inspection,
+    Office,
+    Place,
+    Profile,
+    PropertyCompany,
+    Street,
+    Unit,
+)
 from inspections.scopes import places_inspectable_by, places_visible_to
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +142,17 @@ def test_it_refuses_to_take_over_a_real_user_with_a_demo_name():
 
     assert User.objects.get(username="admin").check_password("their-own-password")
     assert not Place.objects.exists()
+
+
+def test_demo_history_never_lands_in_a_real_street_of_the_same_code():
+    street = Street.objects.create(code="LF", name="联芳街道（真实）")
+    Place.objects.create(street=street, kind="community", code="REAL-1", name="真实社区")
+    for username, role in (("boss", "admin"), ("walker", "street_inspector")):
+        Profile.objects.create(user=User.objects.create_user(username, password="x"), role=role, street=street)
+
+    seed("--if-empty")
+    with pytest.raises(CommandError):
+        seed()
+
+    assert not Inspection.objects.exists()
+    assert Place.objects.count() == 1

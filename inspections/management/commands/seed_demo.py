@@ -31,9 +31,10 @@ class Command(BaseCommand):
                 message = _("数据库中已有非演示数据，拒绝写入（确需写入请加 --force）：%(found)s")
                 raise CommandError(message % {"found": "; ".join(conflicts)})
             demo = demo_street_seed()
+            # Only here, after the conflict check: history must never be written into a real street.
+            demo_history_seed()  # months of inspections and the published lists they make (once; issue 6)
             self.stdout.write(_("演示街道已就绪：%(n)s 个场所。") % {"n": len(demo.places)})
         self.print_logins()
-        demo_history_seed()  # months of inspections and the published lists they make (once; issue 6)
 
     def print_logins(self) -> None:
         logins = demo_logins()
