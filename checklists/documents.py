@@ -278,11 +278,14 @@ def _item_fields(item: Mapping[str, Any], index: int) -> dict[str, Any]:
 
 
 def load_json(text: str | bytes) -> Any:
-    """Parse a document's text, turning a syntax error into a DocumentInvalid that says where."""
+    """Parse a document's text (UTF-8), turning a syntax error into a DocumentInvalid that says where."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DocumentInvalid([Problem("", _("文件不是 UTF-8 编码的文字。"))]) from None
     try:
         return json.loads(text)
-    except UnicodeDecodeError:
-        raise DocumentInvalid([Problem("", _("文件不是 UTF-8 编码的文字。"))]) from None
     except json.JSONDecodeError as exc:
         raise DocumentInvalid([Problem("", _("不是有效的 JSON（第 %(line)d 行第 %(col)d 列：%(msg)s）。") % {
             "line": exc.lineno, "col": exc.colno, "msg": exc.msg})]) from None
