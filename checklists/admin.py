@@ -37,7 +37,6 @@ class ItemInline(admin.TabularInline):
         "order", "code", "section", "label", "label_en", "type", "points", "per_fault", "target", "per_percent",
         "choices", "photo", "veto", "category", "opens_rectification", "help",
     )
-    formfield_overrides = {}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in ("label", "label_en", "help"):

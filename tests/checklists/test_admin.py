@@ -186,3 +186,14 @@ def test_a_checklist_with_published_versions_has_a_fixed_title(admin_client, pub
 
     assert response.status_code == 200
     assert 'name="title"' not in response.content.decode()
+
+
+def test_the_delete_action_leaves_published_versions_alone(admin_client, published, draft):
+    before = snapshot(published)
+
+    admin_client.post(
+        reverse("admin:checklists_checklistversion_changelist"),
+        {"action": "delete_selected", "_selected_action": [str(published.pk), str(draft.pk)], "post": "yes"},
+    )
+
+    assert snapshot(published) == before
