@@ -1,0 +1,210 @@
+"""Benchmark: inspections with 50 answers each PUT through the real stack vs the same rows in raw sqlite3.
+
+The stack: Django's WSGI handler and middleware (test Client), a real JWT in the Authorization header,
+DRF parsing, validation against a 50-item checklist version, scoring, one transaction storing the
+inspection and its 50 answers, the `inspection_changed` listeners (period scores), the status body.
+The baseline writes the same inspection row and 50 answer rows with the sqlite3 module, one
+transaction per inspection. Both on a throwaway SQLite WAL database file, on one core.
+
+Run: .venv/bin/python bench/ingest.py [N]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+_TMP = Path(tempfile.mkdtemp(prefix="sortpatrol-bench-"))
+# Production-like settings on a throwaway database, set before Django reads them.
+os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'bench.sqlite3'}"
+os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings"
+os.environ["DEBUG"] = "0"
+os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
+os.environ["ALLOWED_HOSTS"] = "testserver"
+os.environ["SECURE_SSL_REDIRECT"] = "0"
+os.environ["MEDIA_ROOT"] = str(_TMP / "media")
+os.environ["PRIVATE_MEDIA_ROOT"] = str(_TMP / "private")
+
+import django  # noqa: E402
+
+django.setup()
+
+from decimal import Decimal  # noqa: E402
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
+
+from checklists.models import Checklist, ChecklistVersion, Item, PlaceKind, Regime  # noqa: E402
+from checklists.services import version_publish  # noqa: E402
+from inspections.models import Answer, Inspection, Place, Profile, Role, Street  # noqa: E402
+from inspections.signals import inspection_changed  # noqa: E402
+
+N_ANSWERS = 50
+STATIONS = 40
+BAR = 200  # inspections per second per core
+
+
+def setup_world() -> dict:
+    """Migrate the throwaway database; one street inspector, one bin station, a published 50-item version."""
+    call_command("migrate", verbosity=0)
+    street = Street.objects.create(code="BENCH", name="基准街道")
+    community = Place.objects.create(street=street, kind=PlaceKind.COMMUNITY, code="B-C", name="社区")
+    compound = Place.objects.create(street=street, kind=PlaceKind.COMPOUND, code="B-C-P", name="小区", parent=community)
+    # Inspections spread over a compound's bin stations, as in the field (scores are kept per place).
+    stations = [
+        Place.objects.create(
+            street=street, kind=PlaceKind.BIN_STATION, code=f"B-C-P-B{n:02d}", name=f"投放点{n}", parent=compound,
+            lat=Decimal("29.5912"), lng=Decimal("106.4621"),
+        )
+        for n in range(STATIONS)
+    ]
+    user = User.objects.create_user("bench", password="x")
+    Profile.objects.create(user=user, role=Role.STREET_INSPECTOR, street=street, display_name="基准")
+    checklist, _ = Checklist.objects.get_or_create(
+        place_kind=PlaceKind.BIN_STATION, regime=Regime.QUARTERLY_ASSESSMENT, defaults={"title": "基准"}
+    )
+    number = (checklist.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = ChecklistVersion.objects.create(checklist=checklist, number=number)
+    kinds = [("check", {}), ("deduct", {"per_fault": Decimal("0.5")}), ("percent", {"target": 90, "per_percent": 1})]
+    Item.objects.bulk_create(
+        Item(version=version, code=f"Q{n:02d}", order=n, label=f"项{n}", type=kinds[n % 3][0], points=Decimal(2),
+             photo="optional", **kinds[n % 3][1])
+        for n in range(N_ANSWERS)
+    )
+    version = version_publish(version=version)
+    return {"user": user, "places": stations, "version": version}
+
+
+def inspection_body(world: dict, n: int) -> dict:
+    values = {
+        "check": lambda i: "pass" if i % 4 else "fail",
+        "deduct": lambda i: i % 3,
+        "percent": lambda i: 85 + i % 10,
+    }
+    kinds = ["check", "deduct", "percent"]
+    return {
+        "checklist_version": world["version"].pk,
+        "place": world["places"][n % STATIONS].code,
+        "regime": "quarterly_assessment",
+        "device_id": "bench-phone",
+        "started_at": "2026-05-10T09:00:00+08:00",
+        "finished_at": f"2026-05-10T09:{n % 60:02d}:00+08:00",
+        "location": {"lat": 29.5915, "lng": 106.4622, "accuracy": 8.0, "captured_at": "2026-05-10T09:01:00+08:00"},
+        "answers": [{"item": f"Q{i:02d}", "value": values[kinds[i % 3]](i + n)} for i in range(N_ANSWERS)],
+        "photos": [],
+    }
+
+
+def jwt_client(world: dict) -> tuple[Client, dict]:
+    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(world['user'])}"}
+
+
+class Timing:
+    """Wall-clock and CPU seconds of a block. The figures use CPU time: this machine's 2 cores are shared with
+    other work, and CPU seconds are what one core spends (SQLite WAL with synchronous=NORMAL does not wait on
+    the disk at commit, so almost nothing is spent off the CPU). Wall time is printed alongside."""
+
+    def __enter__(self) -> Timing:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def put_all(client: Client, auth: dict, requests: list[tuple[str, str]], expected: int) -> Timing:
+    """PUT each (uuid, json) once. Every answer must have the expected status."""
+    with Timing() as timing:
+        for inspection_uuid, raw in requests:
+            response = client.put(
+                f"/api/v1/inspections/{inspection_uuid}/", raw, content_type="application/json", **auth
+            )
+            if response.status_code != expected:
+                raise SystemExit(f"unexpected {response.status_code}: {response.content[:300]!r}")
+    return timing
+
+
+def _insert_sql(table: str, fields: list) -> str:
+    return f"INSERT INTO {table} ({', '.join(f.column for f in fields)}) VALUES ({', '.join('?' * len(fields))})"
+
+
+def raw_sqlite3(world: dict, n: int) -> Timing:
+    """The same rows with the sqlite3 module: one transaction per inspection, answers with executemany."""
+    inspection_fields = [f for f in Inspection._meta.concrete_fields if not f.primary_key]
+    answer_fields = [f for f in Answer._meta.concrete_fields if not f.primary_key]
+    insert_inspection = _insert_sql(Inspection._meta.db_table, inspection_fields)
+    insert_answer = _insert_sql(Answer._meta.db_table, answer_fields)
+    template = Inspection.objects.order_by("pk").first()
+    row = {f.column: f.get_db_prep_save(getattr(template, f.attname), connection) for f in inspection_fields}
+    answers = list(Answer.objects.filter(inspection=template).order_by("pk"))
+    db = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    with Timing() as timing:
+        _raw_rows(db, n, row, answers, inspection_fields, answer_fields, insert_inspection, insert_answer)
+    db.close()
+    return timing
+
+
+def _raw_rows(db, n, row, answers, inspection_fields, answer_fields, insert_inspection, insert_answer) -> None:
+    for _ in range(n):
+        db.execute("BEGIN IMMEDIATE")
+        values = {**row, "uuid": uuid.uuid4().hex}
+        cursor = db.execute(insert_inspection, [values[f.column] for f in inspection_fields])
+        inspection_id = cursor.lastrowid
+        db.executemany(
+            insert_answer,
+            [
+                [inspection_id if f.column == "inspection_id" else f.get_db_prep_save(getattr(a, f.attname), connection)
+                 for f in answer_fields]
+                for a in answers
+            ],
+        )
+        db.execute("COMMIT")
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 400
+    world = setup_world()
+    client, auth = jwt_client(world)
+    warmup = [(str(uuid.uuid4()), json.dumps(inspection_body(world, i))) for i in range(20)]
+    put_all(client, auth, warmup, 201)
+    requests = [(str(uuid.uuid4()), json.dumps(inspection_body(world, i))) for i in range(n)]
+    stack = put_all(client, auth, requests, 201)
+    assert Inspection.objects.count() == n + 20 and Answer.objects.count() == (n + 20) * N_ANSWERS
+    # The same once more without the `inspection_changed` listeners (period scores and rankings, kept up to
+    # date inside the same transaction): shows what the sync API itself costs and what the listeners add.
+    receivers = inspection_changed.receivers
+    inspection_changed.receivers = []
+    inspection_changed.sender_receivers_cache.clear()
+    try:
+        again = [(str(uuid.uuid4()), json.dumps(inspection_body(world, i))) for i in range(n)]
+        alone = put_all(client, auth, again, 201)
+    finally:
+        inspection_changed.receivers = receivers
+        inspection_changed.sender_receivers_cache.clear()
+    raw = raw_sqlite3(world, n)
+    per_second, raw_per_second = n / stack.cpu, n / raw.cpu
+    print(f"database: {connection.settings_dict['NAME']} (SQLite WAL), {n} inspections × {N_ANSWERS} answers")
+    for name, t in (("through the stack", stack), ("without listeners", alone), ("raw sqlite3", raw)):
+        print(f"{name:>17}: {1000 * t.cpu / n:6.2f} ms CPU each = {n / t.cpu:5.0f}/s per core "
+              f"(wall {1000 * t.wall / n:6.2f} ms each = {n / t.wall:5.0f}/s)")
+    ratio = per_second / raw_per_second
+    print(f"ingest: {per_second:.0f} inspections/s; {ratio:.2f} x raw sqlite3 (bar {BAR}/s): "
+          f"{'met' if per_second >= BAR else 'missed'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""Benchmark: PUT the same inspections a second time (a phone retrying after a lost answer) vs the first PUT.
+
+A replay must return the stored result and write nothing (SYNC.md rule 2): the run counts the rows SQLite
+changed during the replays (`total_changes` of the connection) and stops if there is any. The bar: a
+replay costs at most half of a first PUT. Same stack and database set-up as bench/ingest.py.
+
+Run: .venv/bin/python bench/replay.py [N]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+
+# isort: off
+from ingest import inspection_body, jwt_client, put_all, setup_world  # first: sets up Django on a throwaway DB
+from django.db import connection
+# isort: on
+
+from inspections.models import Answer, Inspection  # noqa: E402
+
+BAR = 0.5
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 400
+    world = setup_world()
+    client, auth = jwt_client(world)
+    put_all(client, auth, [(str(uuid.uuid4()), json.dumps(inspection_body(world, i))) for i in range(20)], 201)
+    requests = [(str(uuid.uuid4()), json.dumps(inspection_body(world, i))) for i in range(n)]
+
+    first = put_all(client, auth, requests, 201)
+    rows = Inspection.objects.count(), Answer.objects.count()
+    changes_before = connection.connection.total_changes
+    replay = put_all(client, auth, requests, 200)
+    writes = connection.connection.total_changes - changes_before
+    if writes or (Inspection.objects.count(), Answer.objects.count()) != rows:
+        raise SystemExit(f"replays wrote {writes} rows: a replay must write nothing")
+
+    print(f"database: {connection.settings_dict['NAME']} (SQLite WAL), {n} inspections with 50 answers each")
+    for name, t in (("first PUT", first), ("replay", replay)):
+        print(f"{name:>9}: {1000 * t.cpu / n:6.2f} ms CPU each (wall {1000 * t.wall / n:6.2f} ms each)")
+    print(f"rows written by {n} replays: {writes}")
+    ratio = replay.cpu / first.cpu
+    print(f"replay: {1000 * replay.cpu / n:.2f} ms per replay; {ratio:.2f} x first PUT (bar {BAR}): "
+          f"{'met' if ratio <= BAR else 'missed'}")
+
+
+if __name__ == "__main__":
+    main()
