@@ -16,42 +16,10 @@ from django.utils import timezone
 
 from checklists.models import PlaceKind, Regime
 from checklists.scoring import GRADE_BANDS
+from checklists.selectors import published_versions, version_document
 
 from ..models import Inspection, Photo, Role
 from ..scopes import is_staff_reader, places_inspectable_by, places_visible_to, regimes_for, role_of
-
-try:
-    from checklists.selectors import published_versions, rules_for, version_document
-except ImportError:  # pragma: no cover - bridge until the checklists area lands its selectors
-    from checklists.models import ChecklistVersion
-    from checklists.scoring import ItemRule
-
-    def published_versions():  # type: ignore[no-redef]
-        return ChecklistVersion.objects.filter(state=ChecklistVersion.State.PUBLISHED).select_related("checklist")
-
-    def _num(value):
-        return None if value is None else float(value)
-
-    def version_document(version):  # type: ignore[no-redef]
-        return {
-            "id": version.pk,
-            "place_kind": version.checklist.place_kind,
-            "regime": version.checklist.regime,
-            "version": version.number,
-            "title": version.checklist.title,
-            "items": [
-                {
-                    "code": i.code, "section": i.section, "label": i.label, "label_en": i.label_en, "help": i.help,
-                    "type": i.type, "points": _num(i.points), "per_fault": _num(i.per_fault),
-                    "target": _num(i.target), "per_percent": _num(i.per_percent), "choices": i.choices,
-                    "photo": i.photo, "veto": i.veto, "category": i.category,
-                }
-                for i in version.items.all()
-            ],
-        }
-
-    def rules_for(version):  # type: ignore[no-redef]
-        return tuple(ItemRule.from_dict(item) for item in version_document(version)["items"])
 
 
 def covert_published_q() -> Q:

@@ -29,11 +29,12 @@ from geopy.distance import geodesic
 
 from checklists.models import ChecklistVersion, Regime
 from checklists.scoring import AnswerError, ItemRule, check_answer, photo_violations, score_inspection
+from checklists.selectors import rules_for
 
 from ..models import Answer, Inspection, Photo, Place
 from ..photos import PhotoRejected, delete_stored, process_photo, store_photo
 from ..scopes import places_inspectable_by, regimes_for
-from ..selectors.inspections import missing_photo_uuids, rules_for
+from ..selectors.inspections import missing_photo_uuids
 from ..signals import inspection_changed
 
 MAX_ANSWERS = 500
