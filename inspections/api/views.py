@@ -88,9 +88,11 @@ class PackView(APIView):
         # The tag covers the content, not server_time: an unchanged pack answers 304 however often asked.
         digest = hashlib.sha256(json.dumps(pack, sort_keys=True, default=str).encode()).hexdigest()
         etag = f'"{digest[:32]}"'
+        # Private (it is this user's scope) and always revalidated: the phone keeps its copy and asks again.
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
         if etag in (request.headers.get("If-None-Match") or ""):
-            return Response(status=304, headers={"ETag": etag})
-        return Response({"server_time": timezone.localtime().isoformat(), **pack}, headers={"ETag": etag})
+            return Response(status=304, headers=headers)
+        return Response({"server_time": timezone.localtime().isoformat(), **pack}, headers=headers)
 
 
 class InspectionPagination(PageNumberPagination):

@@ -95,6 +95,7 @@ def test_an_unchanged_pack_answers_304_and_a_change_gives_a_new_tag(world):
     client = world.client("street")
     first = client.get("/api/v1/pack/")
     etag = first["ETag"]
+    assert first["Cache-Control"] == "private, no-cache"
 
     again = client.get("/api/v1/pack/", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again["ETag"] == etag and not again.content

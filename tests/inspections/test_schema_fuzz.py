@@ -59,3 +59,30 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application).include(pat
 )
 def test_sync_api_conforms_to_its_schema(case, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)
+
+
+SYNC_OPERATIONS = {
+    ("get", "/api/v1/pack/"): {"200", "304", "401"},
+    ("get", "/api/v1/inspections/"): {"200", "401", "404"},
+    ("put", "/api/v1/inspections/{uuid}/"): {"200", "201", "400", "401", "403", "404", "409", "413", "415"},
+    ("get", "/api/v1/inspections/{uuid}/"): {"200", "401", "404"},
+    ("put", "/api/v1/inspections/{uuid}/photos/{photo_uuid}"): {"200", "201", "400", "401", "404", "409", "413", "415"},
+    ("get", "/api/v1/photos/{uuid}/original"): {"200", "401", "404"},
+}
+
+
+def test_every_sync_operation_documents_its_answers_and_the_docs_page_lists_them(client):
+    document = client.get("/api/schema/", headers={"Accept": "application/vnd.oai.openapi+json"})
+    assert document.status_code == 200
+    paths = document.json()["paths"]
+    for (method, path), codes in SYNC_OPERATIONS.items():
+        responses = paths[path][method]["responses"]
+        assert codes <= set(responses), (method, path, set(responses))
+        for code in codes - {"200", "201", "304"}:
+            assert responses[code]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    docs = client.get("/api/schema/docs/")
+    assert docs.status_code == 200
+    page = docs.content.decode()
+    assert "<script" not in page  # nothing fetched from a CDN: a plain page
+    for _method, path in SYNC_OPERATIONS:
+        assert f"<code>{path}</code>" in page
