@@ -98,7 +98,8 @@ def _retrying_when_locked(attempt: Callable[[], Any], *, tries: int = 6) -> Any:
         try:
             return attempt()
         except OperationalError as exc:
-            if connection.vendor != "sqlite" or "locked" not in str(exc) or n == tries - 1:
+            # Only SQLITE_LOCKED ("table is locked"); "database is locked" already waited out the busy timeout.
+            if connection.vendor != "sqlite" or "table is locked" not in str(exc) or n == tries - 1:
                 raise
             time.sleep(0.005 * 2**n + random.random() * 0.005)
     raise AssertionError("unreachable")
