@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def wait_for_worker(page):
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
 
 
-def inspect_station(page, *, photo: str, fail_bs01: bool = False) -> str:
+def inspect_station(page, *, photo: str, fail_bs01: bool = False, reload_midway: bool = False) -> str:
     """Runs the monthly covert checklist at the bin station; returns the provisional score shown."""
     page.click("#tabs a[data-tab=places]")
     page.click("a.place[data-code='LF-01-01-BS01']")
@@ -78,6 +79,12 @@ def inspect_station(page, *, photo: str, fail_bs01: bool = False) -> str:
     page.wait_for_selector("#item-BS06 .photos img")
     page.set_input_files("#photo-BS08", str(PHOTOS / "gps" / "DSCN0010.jpg"))
     page.wait_for_selector("#item-BS08 .photos img")
+    if reload_midway:  # the draft is saved as it is typed: a reload (offline too) loses nothing
+        page.reload()
+        page.wait_for_selector("#item-BS08 .photos img")
+        assert page.locator(f"#item-BS01 input[value={'fail' if fail_bs01 else 'pass'}]").is_checked()
+        assert page.input_value("input[name=answer-BS06-wrong]") == "2"
+        assert page.locator("#item-BS06 .photos img").count() == 1
     if fail_bs01:
         page.click("#finish")
         page.wait_for_selector("#finish-error:has-text('BS01')")
@@ -97,7 +104,7 @@ def test_offline_inspections_reach_the_server_exactly_once(street, phone):
 
     phone.set_offline(True)
     scores = [
-        inspect_station(page, photo="orientation/landscape_6.jpg"),
+        inspect_station(page, photo="orientation/landscape_6.jpg", reload_midway=True),
         inspect_station(page, photo="gps/DSCN0021.jpg", fail_bs01=True),
         inspect_station(page, photo="phones/jolla.jpg"),
     ]
@@ -107,6 +114,12 @@ def test_offline_inspections_reach_the_server_exactly_once(street, phone):
     assert page.locator("#outbox-list li.outbox-item").count() == 3
     assert page.get_attribute("#queue-badge", "data-count") == "3"
     assert Inspection.objects.count() == 0
+    with page.expect_download() as download:
+        page.click("#export-outbox")
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported["user"] == "wang"
+    assert sorted(len(r["photos"]) for r in exported["records"]) == [2, 2, 3]
+    assert all(p["base64"] for r in exported["records"] for p in r["photos"])
 
     phone.set_offline(False)
     page.wait_for_selector("#outbox-empty", timeout=SYNC_TIMEOUT_MS)

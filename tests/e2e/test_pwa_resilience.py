@@ -144,3 +144,18 @@ def test_a_far_away_fix_warns_and_reaches_the_server_as_a_flag(street, phone):
     assert inspection.distance_m > 1000
     page.click("#tabs a[data-tab=history]")
     page.wait_for_selector("#history-list [data-flag=far_from_place]")
+
+
+def test_a_draft_is_open_in_one_tab_only(street, phone):
+    page = phone.new_page()
+    log_in(page)
+    page.click("a.place[data-code='LF-01-01-BS01']")
+    page.click("#start-inspection")
+    page.wait_for_selector("#finish")
+    other_tab = phone.new_page()
+    other_tab.goto(page.url)
+    other_tab.wait_for_selector("#draft-elsewhere")
+    assert other_tab.locator("#finish").count() == 0
+    page.click("#tabs a[data-tab=outbox]")  # leaving the draft releases it
+    other_tab.reload()
+    other_tab.wait_for_selector("#finish")
