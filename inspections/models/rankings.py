@@ -2,8 +2,8 @@
 
 `PlaceScore` holds, per place, regime and the regime's natural period (week for weekly guidance,
 month for monthly covert, quarter for quarterly assessment), the exact integer sum of the counted
-inspections' scores in tenths, their count and how many were vetoed. A mean is sum / count, so
-nothing is ever rounded before display (SCORING.md §4).
+inspections' scores in tenths, their count and how many were vetoed, and the place's composite as an
+exact fraction. Nothing is ever rounded before display (SCORING.md §4).
 
 `RankingPublication` is one street's lists for one period: a draft is recomputed at will; a published
 revision is a frozen JSON snapshot that later inspections or voids never touch (SCORING.md §5).
@@ -33,6 +33,10 @@ class PlaceScore(models.Model):
     sum_tenths = models.BigIntegerField(_("得分合计(0.1分)"), default=0)
     count = models.PositiveIntegerField(_("计分检查数"), default=0)
     veto_count = models.PositiveIntegerField(_("一票否决数"), default=0)
+    # The composite C(p) of SCORING.md §4 as an exact reduced fraction of tenths, "numerator/denominator";
+    # blank when the place has no part. Kept up to date with its children's, so lists read one row per place.
+    composite = models.CharField(_("综合得分(精确)"), max_length=80, blank=True)
+    composite_vetoed = models.BooleanField(_("综合一票否决"), default=False)
 
     class Meta:
         verbose_name = _("场所周期得分")

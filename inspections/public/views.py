@@ -51,7 +51,10 @@ def _stamp(moment) -> str:
 
 
 def _public(pk: int) -> RankingPublication:
-    return get_object_or_404(RankingPublication.objects.select_related("street"), pk=pk, state__in=PUBLIC)
+    # The snapshot JSON is loaded only when a page is rendered, not for a cache hit.
+    return get_object_or_404(
+        RankingPublication.objects.select_related("street").defer("data"), pk=pk, state__in=PUBLIC
+    )
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -71,9 +74,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def list_page(request: HttpRequest, pk: int) -> HttpResponse:
     publication = _public(pk)
-    newer = publication.superseded_by.filter(state__in=PUBLIC).first()
 
     def context() -> dict:
+        newer = publication.superseded_by.filter(state__in=PUBLIC).first()
         return {"pub": publication, "title": list_title(publication), "categories": present_lists(publication),
                 "newer": newer, "poster_url": reverse("public:poster", args=[pk])}
 

@@ -7,22 +7,25 @@ and display. Lists never re-read answers, except the failed answers of black-lis
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from checklists.models import UNIT_KINDS, Item, PlaceKind, Regime
 from inspections.models import Answer, Inspection, PeriodKind, Place, PlaceScore, PropertyCompany, Street
 from inspections.services.scores import (
+    CHILD_KINDS,
     PERIOD_REGIME,
     counted_inspections,
+    exact_mean,
     months_of_quarter,
+    parse_exact,
     period_bounds,
     previous_period,
 )
@@ -78,18 +81,6 @@ def round_tenths(value: Fraction) -> int:
     return (value.numerator * 2 + value.denominator) // (value.denominator * 2)
 
 
-@dataclass
-class Node:
-    id: int
-    kind: str
-    code: str
-    name: str
-    parent_id: int | None
-    company_id: int | None
-    active: bool
-    children: list[int] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Score:
     value: Fraction  # tenths, exact
@@ -97,84 +88,60 @@ class Score:
     partial: bool = False
 
 
-def street_tree(street_id: int) -> dict[int, Node]:
-    rows = Place.objects.filter(street_id=street_id).values_list(
-        "id", "kind", "code", "name", "parent_id", "company_id", "status"
-    )
-    nodes = {r[0]: Node(r[0], r[1], r[2], r[3], r[4], r[5], r[6] == Place.Status.ACTIVE) for r in rows}
-    for node in nodes.values():
-        if node.parent_id in nodes:
-            nodes[node.parent_id].children.append(node.id)
-    return nodes
+@dataclass(frozen=True)
+class ListPlace:
+    """A place that can appear on a list (compound, community, unit) with what its entry shows."""
+
+    id: int
+    kind: str
+    code: str
+    name: str
+    company_id: int | None
+    parent_id: int | None
+    active: bool
+    community: str
 
 
-def _own_sums(street_id: int, regime: str, period: str) -> dict[int, tuple[int, int, int]]:
-    rows = PlaceScore.objects.filter(place__street_id=street_id, regime=regime, period=period).values_list(
-        "place_id", "sum_tenths", "count", "veto_count"
+LIST_KINDS = (PlaceKind.COMPOUND, PlaceKind.COMMUNITY, *UNIT_KINDS)
+
+
+def list_places(street_id: int) -> list[ListPlace]:
+    rows = Place.objects.filter(street_id=street_id, kind__in=LIST_KINDS).values_list(
+        "id", "kind", "code", "name", "company_id", "parent_id", "status", "parent__name"
     )
-    return {p: (s, n, v) for p, s, n, v in rows}
+    return [
+        ListPlace(pid, kind, code, name, company, parent_id, status == Place.Status.ACTIVE,
+                  "" if kind == PlaceKind.COMMUNITY else (parent or ""))
+        for pid, kind, code, name, company, parent_id, status, parent in rows
+    ]
+
+
+def _stored_composites(street_id: int, regime: str, period: str) -> dict[int, Score]:
+    """The composites kept in `PlaceScore` for the list kinds (bin stations are never listed)."""
+    rows = PlaceScore.objects.filter(
+        place__street_id=street_id, place__kind__in=LIST_KINDS, regime=regime, period=period
+    ).exclude(composite="").values_list("place_id", "composite", "composite_vetoed")
+    out = {}
+    for pid, text, vetoed in rows:
+        n, d = parse_exact(text)
+        out[pid] = Score(Fraction(n, d), vetoed)
+    return out
 
 
 def _mean(values: list[Fraction]) -> Fraction:
-    return sum(values, Fraction(0)) / len(values)
+    return Fraction(*exact_mean([(v.numerator, v.denominator) for v in values]))
 
 
-def composites(nodes: dict[int, Node], own: dict[int, tuple[int, int, int]]) -> dict[int, Score]:
-    """C(p) for every place with a part (SCORING.md §4); vetoes as there (never climbing past a compound)."""
-    result: dict[int, Score] = {}
-
-    def own_score(pid: int) -> Fraction | None:
-        sums = own.get(pid)
-        return Fraction(sums[0], sums[1]) if sums else None
-
-    def own_veto(pid: int) -> bool:
-        return pid in own and own[pid][2] > 0
-
-    def combine(pid: int, child_kinds: tuple[str, ...]) -> Score | None:
-        node = nodes[pid]
-        parts = []
-        s = own_score(pid)
-        if s is not None:
-            parts.append(s)
-        child_scores = [
-            result[c].value for c in node.children if nodes[c].kind in child_kinds and c in result
-        ]
-        if child_scores:
-            parts.append(_mean(child_scores))
-        if not parts:
-            return None
-        vetoed = own_veto(pid)
-        if node.kind == PlaceKind.COMPOUND:
-            vetoed = vetoed or any(own_veto(c) for c in node.children if nodes[c].kind == PlaceKind.BIN_STATION)
-        return Score(_mean(parts), vetoed)
-
-    order = [PlaceKind.BIN_STATION, *UNIT_KINDS, PlaceKind.COMPOUND, PlaceKind.COMMUNITY]
-    child_kinds = {
-        PlaceKind.COMPOUND: (PlaceKind.BIN_STATION,),
-        PlaceKind.COMMUNITY: (PlaceKind.COMPOUND, *UNIT_KINDS),
-    }
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for node in nodes.values():
-        by_kind[node.kind].append(node.id)
-    for kind in order:
-        for pid in by_kind.get(kind, ()):
-            score = combine(pid, child_kinds.get(kind, ()))
-            if score is not None:
-                result[pid] = score
-    return result
-
-
-def _place_scores(street_id: int, nodes: dict[int, Node], kind: str, period: str,
-                  policy: RankingPolicy) -> dict[int, Score]:
+def _place_scores(street_id: int, kind: str, period: str, policy: RankingPolicy) -> dict[int, Score]:
     if kind != PeriodKind.QUARTER:
-        return composites(nodes, _own_sums(street_id, PERIOD_REGIME[kind], period))
-    assessed = composites(nodes, _own_sums(street_id, Regime.QUARTERLY_ASSESSMENT, period))
-    monthly = [composites(nodes, _own_sums(street_id, Regime.MONTHLY_COVERT, m)) for m in months_of_quarter(period)]
+        return _stored_composites(street_id, PERIOD_REGIME[kind], period)
+    assessed = _stored_composites(street_id, Regime.QUARTERLY_ASSESSMENT, period)
+    monthly = [_stored_composites(street_id, Regime.MONTHLY_COVERT, m) for m in months_of_quarter(period)]
     result = {}
     for pid in set(assessed).union(*monthly):
         months = [m[pid] for m in monthly if pid in m]
         covert = _mean([m.value for m in months]) if months else None
-        vetoed = any(m.vetoed for m in months)
+        vetoed = any(m.vetoed for m in months) or (pid in assessed and assessed[pid].vetoed)
         if pid in assessed and covert is not None:
             w = policy.assessment_weight
             value, partial = w * assessed[pid].value + (1 - w) * covert, False
@@ -182,16 +149,16 @@ def _place_scores(street_id: int, nodes: dict[int, Node], kind: str, period: str
             value, partial = assessed[pid].value, True
         else:
             value, partial = covert, True
-        result[pid] = Score(value, vetoed or (pid in assessed and assessed[pid].vetoed), partial)
+        result[pid] = Score(value, vetoed, partial)
     return result
 
 
-def _company_scores(nodes: dict[int, Node], scores: dict[int, Score]) -> dict[int, Score]:
+def _company_scores(places: list[ListPlace], scores: dict[int, Score]) -> dict[int, Score]:
     """A company: mean of its compounds' scores on the same list; no veto climbs to it."""
     by_company: dict[int, list[Score]] = defaultdict(list)
-    for node in nodes.values():
-        if node.kind == PlaceKind.COMPOUND and node.company_id and node.id in scores:
-            by_company[node.company_id].append(scores[node.id])
+    for place in places:
+        if place.kind == PlaceKind.COMPOUND and place.company_id and place.id in scores:
+            by_company[place.company_id].append(scores[place.id])
     return {
         cid: Score(_mean([s.value for s in parts]), False, any(s.partial for s in parts))
         for cid, parts in by_company.items()
@@ -199,12 +166,12 @@ def _company_scores(nodes: dict[int, Node], scores: dict[int, Score]) -> dict[in
 
 
 def list_scores(street_id: int, kind: str, period: str, policy: RankingPolicy,
-                nodes: dict[int, Node] | None = None) -> dict[str, Score]:
+                places: list[ListPlace] | None = None) -> dict[str, Score]:
     """Every ranked entity's exact score on one list, keyed "place:<id>" / "company:<id>"."""
-    nodes = nodes if nodes is not None else street_tree(street_id)
-    places = _place_scores(street_id, nodes, kind, period, policy)
-    out = {f"place:{pid}": s for pid, s in places.items()}
-    out.update({f"company:{cid}": s for cid, s in _company_scores(nodes, places).items()})
+    places = places if places is not None else list_places(street_id)
+    scores = _place_scores(street_id, kind, period, policy)
+    out = {f"place:{pid}": s for pid, s in scores.items()}
+    out.update({f"company:{cid}": s for cid, s in _company_scores(places, scores).items()})
     return out
 
 
@@ -236,84 +203,134 @@ def red_and_black(entries: list[dict[str, Any]], policy: RankingPolicy) -> tuple
     return [e["key"] for e in red], [e["key"] for e in black]
 
 
-def feeding_place_ids(nodes: dict[int, Node], key: str) -> set[int]:
-    """The places whose counted inspections feed an entry's score (for reasons and review)."""
-    kind, raw_id = key.split(":")
-    ident = int(raw_id)
-    if kind == COMPANY:
-        compounds = [n.id for n in nodes.values() if n.kind == PlaceKind.COMPOUND and n.company_id == ident]
-    else:
-        node = nodes[ident]
-        if node.kind in UNIT_KINDS or node.kind == PlaceKind.BIN_STATION:
-            return {ident}
-        if node.kind == PlaceKind.COMPOUND:
-            compounds = [ident]
+def _feeding_map(keys: list[str], places: list[ListPlace],
+                 stations_of: Callable[[set[int]], dict[int, list[int]]]) -> dict[str, set[int]]:
+    """For each entry key, the places whose counted inspections feed its score: the place and the
+    descendants its composite reads (a compound's bin stations; a community's compounds, units and the
+    compounds' bin stations); for a property company its compounds in the street and their bin stations."""
+    by_id = {p.id: p for p in places}
+    children: dict[int, list[int]] = defaultdict(list)
+    for p in places:
+        if p.parent_id in by_id and p.kind in CHILD_KINDS[PlaceKind.COMMUNITY]:
+            children[p.parent_id].append(p.id)
+    tops, compounds_of = {}, {}
+    for key in keys:
+        kind, raw_id = key.split(":")
+        ident = int(raw_id)
+        if kind == COMPANY:
+            top: set[int] = set()
+            compounds = [p.id for p in places if p.kind == PlaceKind.COMPOUND and p.company_id == ident]
+        elif by_id[ident].kind == PlaceKind.COMPOUND:
+            top, compounds = {ident}, [ident]
+        elif by_id[ident].kind == PlaceKind.COMMUNITY:
+            top = {ident, *children[ident]}
+            compounds = [c for c in children[ident] if by_id[c].kind == PlaceKind.COMPOUND]
         else:
-            units = [c for c in node.children if nodes[c].kind in UNIT_KINDS]
-            compounds = [c for c in node.children if nodes[c].kind == PlaceKind.COMPOUND]
-            compounds_and_units = {ident, *units, *compounds}
-            return compounds_and_units | {
-                b for c in compounds for b in nodes[c].children if nodes[b].kind == PlaceKind.BIN_STATION
-            }
-    return set(compounds) | {
-        b for c in compounds for b in nodes[c].children if nodes[b].kind == PlaceKind.BIN_STATION
+            top, compounds = {ident}, []
+        tops[key], compounds_of[key] = top, compounds
+    stations = stations_of({c for compounds in compounds_of.values() for c in compounds})
+    return {
+        key: tops[key] | set(compounds) | {b for c in compounds for b in stations.get(c, ())}
+        for key, compounds in compounds_of.items()
     }
 
 
-def feeding_inspections(nodes: dict[int, Node], key: str, kind: str, period: str):
+def _stations_of(compound_ids: set[int]) -> dict[int, list[int]]:
+    stations: dict[int, list[int]] = defaultdict(list)
+    rows = Place.objects.filter(parent_id__in=compound_ids, kind=PlaceKind.BIN_STATION).values_list("id", "parent_id")
+    for pid, parent_id in rows:
+        stations[parent_id].append(pid)
+    return stations
+
+
+def feeding_place_ids(street_id: int, key: str) -> set[int]:
+    return _feeding_map([key], list_places(street_id), _stations_of)[key]
+
+
+def _feeding_regimes(kind: str) -> list[str]:
+    if kind == PeriodKind.QUARTER:
+        return [Regime.QUARTERLY_ASSESSMENT, Regime.MONTHLY_COVERT]
+    return [PERIOD_REGIME[kind]]
+
+
+def feeding_inspections(street_id: int, key: str, kind: str, period: str) -> QuerySet[Inspection]:
     """Counted inspections that fed an entry on a list (for a quarter: both parts)."""
     start, end = period_bounds(kind, period)
-    regimes = [PERIOD_REGIME[kind]]
-    if kind == PeriodKind.QUARTER:
-        regimes.append(Regime.MONTHLY_COVERT)
     return Inspection.objects.filter(
-        counted_inspections(), place_id__in=feeding_place_ids(nodes, key), regime__in=regimes,
+        counted_inspections(), place_id__in=feeding_place_ids(street_id, key), regime__in=_feeding_regimes(kind),
         inspected_at__gte=start, inspected_at__lt=end,
     )
 
 
-def entry_reasons(nodes: dict[int, Node], key: str, kind: str, period: str, limit: int = 3) -> list[dict]:
-    """Up to `limit` reasons: failed veto items by code, then other failed items by points lost, desc."""
-    rows = (
-        Answer.objects.filter(failed=True, inspection__in=feeding_inspections(nodes, key, kind, period))
-        .values("item_code", "inspection__checklist_version_id")
-        .annotate(lost=Sum(F("max_tenths") - Coalesce(F("earned_tenths"), 0)), n=Count("id"))
-    )
-    rows = list(rows)
-    if not rows:
-        return []
-    versions = {r["inspection__checklist_version_id"] for r in rows}
-    items = Item.objects.filter(version_id__in=versions, code__in={r["item_code"] for r in rows})
+def _chunks(values: list[int], size: int = 2000):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def list_reasons(*, street_id: int, keys: list[str], kind: str, period: str, places: list[ListPlace],
+                 limit: int = 3) -> dict[str, list[dict]]:
+    """Up to `limit` reasons per entry: failed veto items by code, then the other failed items by points
+    lost summed over the feeding inspections, descending, ties by code.
+
+    A handful of queries for all entries together. Inspections are selected by place and time only and
+    sifted here, so the database walks the place index rather than a whole period of the street, and
+    answers are reached through their inspection index, never scanned.
+    """
+    if not keys:
+        return {}
+    feeding = _feeding_map(keys, places, _stations_of)
+    start, end = period_bounds(kind, period)
+    regimes = set(_feeding_regimes(kind))
+    by_place: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    wanted = sorted(set().union(*feeding.values()))
+    for chunk in _chunks(wanted):
+        rows = Inspection.objects.filter(
+            place_id__in=chunk, inspected_at__gte=start, inspected_at__lt=end
+        ).order_by().values_list("id", "checklist_version_id", "place_id", "regime", "status", "voided", "score_tenths")
+        for ident, version, place_id, regime, status, voided, score in rows:
+            if regime in regimes and status == Inspection.Status.COMPLETE and not voided and score is not None:
+                by_place[place_id].append((ident, version))
+    version_of = {ident: version for pairs in by_place.values() for ident, version in pairs}
+    failed: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for chunk in _chunks(list(version_of)):
+        rows = Answer.objects.filter(failed=True, inspection_id__in=chunk).values_list(
+            "inspection_id", "item_code", "max_tenths", "earned_tenths")
+        for inspection_id, code, max_tenths, earned in rows:
+            failed[inspection_id].append((code, max_tenths - (earned or 0)))
+    codes = {code for answers in failed.values() for code, _lost in answers}
     veto_pairs, labels = set(), {}
+    items = Item.objects.filter(version_id__in=set(version_of.values()), code__in=codes)
     for version_id, code, label, veto in items.values_list("version_id", "code", "label", "veto"):
         labels.setdefault(code, label)
         if veto:
             veto_pairs.add((version_id, code))
-    lost: dict[str, int] = defaultdict(int)
-    veto_codes = set()
-    for r in rows:
-        lost[r["item_code"]] += r["lost"]
-        if (r["inspection__checklist_version_id"], r["item_code"]) in veto_pairs:
-            veto_codes.add(r["item_code"])
-    ordered = sorted(veto_codes) + sorted(set(lost) - veto_codes, key=lambda c: (-lost[c], c))
-    return [
-        {"code": c, "label": labels.get(c, c), "lost": lost[c], "veto": c in veto_codes} for c in ordered[:limit]
-    ]
+    out = {}
+    for key, place_ids in feeding.items():
+        lost: dict[str, int] = defaultdict(int)
+        veto_codes = set()
+        for place_id in place_ids:
+            for ident, version in by_place.get(place_id, ()):
+                for code, points in failed.get(ident, ()):
+                    lost[code] += points
+                    if (version, code) in veto_pairs:
+                        veto_codes.add(code)
+        ordered = sorted(veto_codes) + sorted(set(lost) - veto_codes, key=lambda c: (-lost[c], c))
+        out[key] = [
+            {"code": c, "label": labels.get(c, c), "lost": lost[c], "veto": c in veto_codes} for c in ordered[:limit]
+        ]
+    return out
 
 
-def _entity_rows(nodes: dict[int, Node], category: str) -> list[dict[str, Any]]:
+def _entity_rows(places: list[ListPlace], category: str) -> list[dict[str, Any]]:
     if category == COMPANY:
-        company_ids = {n.company_id for n in nodes.values() if n.kind == PlaceKind.COMPOUND and n.company_id}
+        company_ids = {p.company_id for p in places if p.kind == PlaceKind.COMPOUND and p.company_id}
         return [
-            {"key": f"company:{c.id}", "code": c.code, "name": c.name, "community": "", "active": True}
-            for c in PropertyCompany.objects.filter(id__in=company_ids)
+            {"key": f"company:{cid}", "code": code, "name": name, "community": "", "active": True}
+            for cid, code, name in PropertyCompany.objects.filter(id__in=company_ids).values_list("id", "code", "name")
         ]
     return [
-        {
-            "key": f"place:{n.id}", "code": n.code, "name": n.name, "active": n.active,
-            "community": nodes[n.parent_id].name if n.kind != PlaceKind.COMMUNITY and n.parent_id in nodes else "",
-        }
-        for n in nodes.values() if n.kind == category
+        {"key": f"place:{p.id}", "code": p.code, "name": p.name, "active": p.active, "community": p.community}
+        for p in places if p.kind == category
     ]
 
 
@@ -322,13 +339,13 @@ def compute_lists(*, street: Street, kind: str, period: str, policy: RankingPoli
     """The full lists of one street and period, as stored in a draft or a published snapshot."""
     policy = policy or policy_for(street)
     period_bounds(kind, period)  # validates the key
-    nodes = street_tree(street.id)
-    scores = list_scores(street.id, kind, period, policy, nodes)
-    previous = list_scores(street.id, kind, previous_period(kind, period), policy, nodes)
-    categories = []
+    places = list_places(street.id)
+    scores = list_scores(street.id, kind, period, policy, places)
+    previous = list_scores(street.id, kind, previous_period(kind, period), policy, places)
+    categories, black_keys = [], []
     for category in CATEGORIES:
         entries, not_inspected = [], []
-        for row in _entity_rows(nodes, category):
+        for row in _entity_rows(places, category):
             score = scores.get(row["key"])
             if score is None:
                 if row.pop("active"):
@@ -346,14 +363,16 @@ def compute_lists(*, street: Street, kind: str, period: str, policy: RankingPoli
         rank_entries(entries)
         red, black = red_and_black(entries, policy)
         if with_reasons:
-            by_key = {e["key"]: e for e in entries}
-            for key in black:
-                by_key[key]["reasons"] = entry_reasons(nodes, key, kind, period)
+            black_keys.extend(black)
         not_inspected.sort(key=lambda r: (r["name"], r["code"]))
         categories.append({
             "category": str(category), "entries": entries, "not_inspected": not_inspected,
             "red": red, "black": black,
         })
+    reasons = list_reasons(street_id=street.id, keys=black_keys, kind=kind, period=period, places=places)
+    for category in categories:
+        for entry in category["entries"]:
+            entry["reasons"] = reasons.get(entry["key"], [])
     return {
         "street": {"code": street.code, "name": street.name},
         "period_kind": kind, "period": period, "computed_at": timezone.now().isoformat(),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Photo, RankingPublication, Street
-from inspections.selectors.rankings import compute_lists, feeding_inspections, street_tree
+from inspections.selectors.rankings import compute_lists, feeding_inspections
 
 MAX_EXPOSURE_PHOTOS = 3
 
@@ -94,8 +94,7 @@ def publication_review(*, publication: RankingPublication, key: str, photo_ids: 
 
 def exposure_candidates(publication: RankingPublication, key: str):
     """Photos that may be exposed for an entry: from its feeding inspections, with a display derivative."""
-    inspections = feeding_inspections(street_tree(publication.street_id), key, publication.period_kind,
-                                      publication.period)
+    inspections = feeding_inspections(publication.street_id, key, publication.period_kind, publication.period)
     return Photo.objects.filter(inspection__in=inspections, received_at__isnull=False).exclude(display="")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -11,12 +12,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from inspections.models import PeriodKind, Place
+from checklists.models import PlaceKind
+from inspections.models import PeriodKind, Place, PlaceScore
 from inspections.public.present import period_label, tenths_text
 from inspections.scopes import places_visible_to
 from inspections.selectors.coverage import coverage_for, flagged_inspections
-from inspections.selectors.rankings import list_scores, policy_for, round_tenths, street_tree
-from inspections.services.scores import period_of, previous_period
+from inspections.selectors.rankings import Score, list_places, list_scores, policy_for, round_tenths
+from inspections.services.scores import PERIOD_REGIME, parse_exact, period_of, previous_period
 
 from .pages import render_page, staff_reader_required, streets_for
 
@@ -38,10 +40,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def score_history(place: Place, kind: str, now: dt.datetime) -> list[dict]:
     """The place's list score (composite; for quarters the mix) in each of the last periods, oldest first."""
-    nodes, policy = street_tree(place.street_id), policy_for(place.street)
+    places, policy = list_places(place.street_id), policy_for(place.street)
     key, points = period_of(kind, now), []
     for _i in range(HISTORY_LENGTH[kind]):
-        score = list_scores(place.street_id, kind, key, policy, nodes).get(f"place:{place.pk}")
+        if place.kind == PlaceKind.BIN_STATION:  # never listed: its own composite of the period's regime
+            row = PlaceScore.objects.filter(place=place, regime=PERIOD_REGIME[kind], period=key).first()
+            score = Score(Fraction(*parse_exact(row.composite)), row.composite_vetoed) if row else None
+        else:
+            score = list_scores(place.street_id, kind, key, policy, places).get(f"place:{place.pk}")
         points.append({
             "period": key, "label": period_label(kind, key),
             "tenths": None if score is None else round_tenths(score.value),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from inspections.models import PeriodKind, Photo, RankingPublication
 from inspections.public.present import list_title, present_lists
-from inspections.selectors.rankings import feeding_inspections, street_tree
+from inspections.selectors.rankings import feeding_inspections
 from inspections.services.exports import ledger_workbook, list_workbook
 from inspections.services.publication import (
     PublicationError,
@@ -76,11 +76,10 @@ def draft_create(request: HttpRequest) -> HttpResponse:
 
 def _review_rows(publication: RankingPublication, categories: list[dict]) -> None:
     """Attach, to each black-list entry of a draft, its feeding inspections and candidate photos."""
-    nodes = street_tree(publication.street_id)
     for category in categories:
         for entry in category["black"]:
             inspections = list(
-                feeding_inspections(nodes, entry["key"], publication.period_kind, publication.period)
+                feeding_inspections(publication.street_id, entry["key"], publication.period_kind, publication.period)
                 .select_related("place").order_by("-inspected_at")[:50]
             )
             entry["inspections"] = inspections

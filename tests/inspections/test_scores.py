@@ -145,11 +145,11 @@ def test_void_and_restore_update_scores_and_rebuild_agrees(worked):
     inspection.save()
     inspection_changed.send(sender=type(inspection), inspection=inspection)  # a repeat counts once
     before = sorted(PlaceScore.objects.values_list("place_id", "regime", "period", "sum_tenths", "count",
-                                                   "veto_count"))
+                                                   "veto_count", "composite", "composite_vetoed"))
     call_command("rebuild_scores", verbosity=0)
     after = sorted(PlaceScore.objects.values_list("place_id", "regime", "period", "sum_tenths", "count",
-                                                  "veto_count"))
-    assert before == after and len(after) == 5  # X, Y, U, b1, b2
+                                                  "veto_count", "composite", "composite_vetoed"))
+    assert before == after and len(after) == 6  # X, Y, U, b1, b2 and K's composite
 
 
 def test_uncounted_inspections_do_not_score(worked):
