@@ -183,6 +183,10 @@ def place_score_refresh(*, place_id: int, regime: str, period: str, changed: Ins
     `changed` is the inspection whose state triggered this: its in-memory state wins over the row
     in the database, so the result is right whether or not the caller saved it before signalling.
     """
+    # Two syncs under one compound must not each compute its composite from the other's stale child row:
+    # lock the place and its ancestors (in id order, so concurrent writers never deadlock).
+    chain = Place.objects.filter(pk=place_id).values_list("pk", "parent_id", "parent__parent_id").get()
+    list(Place.objects.select_for_update().filter(pk__in=[p for p in chain if p]).order_by("pk").values("pk"))
     start, end = period_bounds(REGIME_PERIOD[regime], period)
     rows = Inspection.objects.filter(
         counted_inspections(), place_id=place_id, regime=regime, inspected_at__gte=start, inspected_at__lt=end
