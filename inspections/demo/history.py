@@ -43,7 +43,7 @@ def _answer(rng: random.Random, rule: ItemRule, quality: float) -> Any:
     good = rng.random() < quality
     if rule.type == "check":
         if rule.veto:
-            return "pass" if rng.random() < 0.985 else "fail"
+            return "pass" if rng.random() < 0.995 else "fail"
         return "pass" if good else "fail"
     if rule.type == "deduct":
         return 0 if good else rng.randint(1, 4)
