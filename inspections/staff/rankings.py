@@ -30,6 +30,14 @@ from .pages import can_publish, render_page, staff_reader_required, streets_for
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _int(raw: str | None) -> int:
+    """A form's id field; anything that is not a number matches nothing (a 404, never a 500)."""
+    try:
+        return int(raw or 0)
+    except ValueError:
+        return 0
+
+
 def _publication(request: HttpRequest, pk: int) -> RankingPublication:
     return get_object_or_404(
         RankingPublication.objects.select_related("street", "published_by"), pk=pk,
@@ -61,7 +69,7 @@ def _require_publisher(request: HttpRequest) -> None:
 @staff_reader_required
 def draft_create(request: HttpRequest) -> HttpResponse:
     _require_publisher(request)
-    street = get_object_or_404(streets_for(request.user), pk=request.POST.get("street") or 0)
+    street = get_object_or_404(streets_for(request.user), pk=_int(request.POST.get("street")))
     kind, period = request.POST.get("period_kind", ""), request.POST.get("period", "").strip()
     if kind not in PeriodKind.values:
         messages.error(request, _("请选择周期类型"))
@@ -171,7 +179,7 @@ def export_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_reader_required
 def export_ledger(request: HttpRequest) -> HttpResponse:
-    street = get_object_or_404(streets_for(request.user), pk=request.GET.get("street") or 0)
+    street = get_object_or_404(streets_for(request.user), pk=_int(request.GET.get("street")))
     kind, period = request.GET.get("period_kind", ""), request.GET.get("period", "")
     if kind not in PeriodKind.values:
         raise Http404

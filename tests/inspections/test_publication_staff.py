@@ -55,6 +55,14 @@ def test_bad_input_is_a_message_not_an_error(client, street_may):  # noqa: F811
     response = client.post("/staff/rankings/draft/", {"street": street_may["street"].pk, "period_kind": "month",
                                                       "period": "May"}, follow=True)
     assert response.status_code == 200 and "周期格式不正确" in response.content.decode()
+    for street in ("abc", ""):
+        response = client.post("/staff/rankings/draft/", {"street": street, "period_kind": "month",
+                                                          "period": "2026-05"})
+        assert response.status_code == 404
+    assert client.get("/staff/ledger.xlsx", {"street": "x", "period_kind": "month"}).status_code == 404
+    response = client.post("/staff/rankings/draft/", {"street": street_may["street"].pk, "period_kind": "year",
+                                                      "period": "2026"}, follow=True)
+    assert "请选择周期类型" in response.content.decode()
     assert not RankingPublication.objects.exists()
 
 
