@@ -94,6 +94,7 @@ def test_on_a_shared_phone_each_user_sees_and_sends_only_their_own_records(stree
 
     page.click("#tabs a[data-tab=places]")
     page.click("#logout")
+    page.wait_for_selector("#login-form")
     log_in(page, "wang")
     page.click("#tabs a[data-tab=outbox]")
     page.wait_for_selector("#outbox-empty", timeout=SYNC_TIMEOUT_MS)
