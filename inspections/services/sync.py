@@ -114,14 +114,43 @@ def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_d
         raise SyncError(400, "invalid", _("检查记录必须是一个JSON对象。"), {"non_field_errors": [_("应为对象。")]})
     received_at = timezone.now()
     draft = _validated(user=user, body=body)
-    skew = clock_skew_s(device_date, now=received_at)
+    inspection = _inspection_from(
+        draft, uuid=uuid, user=user, body=body, fingerprint=fingerprint, received_at=received_at,
+        skew=clock_skew_s(device_date, now=received_at),
+    )
+    complete = inspection.status == Inspection.Status.COMPLETE
+    try:
+        with transaction.atomic():
+            inspection.save(force_insert=True)
+            _answers_insert(inspection, draft)
+            Photo.objects.bulk_create(
+                Photo(inspection=inspection, uuid=p_uuid, item_code=item, sha256=sha, declared_bytes=size)
+                for p_uuid, item, sha, size in draft.photos
+            )
+            if complete:
+                inspection_changed.send(sender=Inspection, inspection=inspection)
+    except IntegrityError:
+        # Lost a race against the same UUID (a retry while the first request was still running).
+        existing = _stored(uuid)
+        if existing is None:
+            raise SyncError(409, "photo_uuid_taken", _("照片编号已被使用。")) from None
+        return _replayed(existing, user=user, fingerprint=fingerprint)
+    return Received(inspection, created=True, missing_photos=[str(p[0]) for p in draft.photos])
+
+
+def _inspection_from(
+    draft: _Draft, *, uuid: uuid_lib.UUID, user: AbstractBaseUser, body: Mapping, fingerprint: str,
+    received_at: datetime, skew: int | None,
+) -> Inspection:
+    """The row to store: the device's facts as sent, the server's measurements and the score."""
     flags = draft.flags
     inspected_at = draft.finished_at
     if skew is not None and abs(skew) > settings.SORTPATROL["MAX_CLOCK_SKEW_S"]:
+        # Periods use the corrected time (SCORING.md §3).
         flags.append("clock_skew")
         inspected_at = draft.finished_at + timedelta(seconds=skew)
-    complete = not draft.photos
-    inspection = Inspection(
+    complete = not draft.photos  # nothing to wait for: complete on arrival (SYNC.md rule 3)
+    return Inspection(
         uuid=uuid,
         uploader=user,
         device_id=draft.device_id,
@@ -148,23 +177,6 @@ def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_d
         fingerprint=fingerprint,
         body=body,
     )
-    try:
-        with transaction.atomic():
-            inspection.save(force_insert=True)
-            _answers_insert(inspection, draft)
-            Photo.objects.bulk_create(
-                Photo(inspection=inspection, uuid=p_uuid, item_code=item, sha256=sha, declared_bytes=size)
-                for p_uuid, item, sha, size in draft.photos
-            )
-            if complete:
-                inspection_changed.send(sender=Inspection, inspection=inspection)
-    except IntegrityError:
-        # Lost a race against the same UUID (a retry while the first request was still running).
-        existing = _stored(uuid)
-        if existing is None:
-            raise SyncError(409, "photo_uuid_taken", _("照片编号已被使用。")) from None
-        return _replayed(existing, user=user, fingerprint=fingerprint)
-    return Received(inspection, created=True, missing_photos=[str(p[0]) for p in draft.photos])
 
 
 def _stored(uuid: uuid_lib.UUID) -> Inspection | None:
