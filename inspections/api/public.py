@@ -27,11 +27,11 @@ class PublicListSummary(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     street = serializers.CharField()
-    period_kind = serializers.ChoiceField(choices=["week", "month", "quarter"])
+    period_kind = serializers.CharField(help_text="week, month or quarter")
     period = serializers.CharField()
     period_label = serializers.CharField()
     revision = serializers.IntegerField()
-    state = serializers.ChoiceField(choices=["published", "superseded"])
+    state = serializers.CharField(help_text="published, or superseded by a later revision")
     published_at = serializers.DateTimeField()
     superseded_by = serializers.IntegerField(allow_null=True)
 
@@ -55,7 +55,8 @@ class PublicEntry(serializers.Serializer):
     community = serializers.CharField()
     rank = serializers.IntegerField()
     score = serializers.CharField(help_text="rounded half-up to 0.1, as published")
-    grade = serializers.ChoiceField(choices=["excellent", "good", "pass", "fail"])
+    # Plain strings, not enums: the grade choice set is the sync API's (with its own null), one name per set.
+    grade = serializers.CharField(help_text="excellent, good, pass or fail (fail when vetoed)")
     vetoed = serializers.BooleanField()
     partial = serializers.BooleanField()
     trend = serializers.CharField(allow_null=True, help_text="change in points, or null when new")
