@@ -53,6 +53,7 @@ from inspections.signals import inspection_changed  # noqa: E402
 
 N_ANSWERS = 50
 STATIONS = 40
+STATIONS_PER_COMPOUND = 5
 BAR = 200  # inspections per second per core
 
 
@@ -61,12 +62,18 @@ def setup_world() -> dict:
     call_command("migrate", verbosity=0)
     street = Street.objects.create(code="BENCH", name="基准街道")
     community = Place.objects.create(street=street, kind=PlaceKind.COMMUNITY, code="B-C", name="社区")
-    compound = Place.objects.create(street=street, kind=PlaceKind.COMPOUND, code="B-C-P", name="小区", parent=community)
-    # Inspections spread over a compound's bin stations, as in the field (scores are kept per place).
+    # Inspections spread over bin stations, a handful per compound, as in the field (scores are kept per place
+    # and rolled up to compounds and communities).
+    compounds = [
+        Place.objects.create(
+            street=street, kind=PlaceKind.COMPOUND, code=f"B-C-P{n}", name=f"小区{n}", parent=community
+        )
+        for n in range(STATIONS // STATIONS_PER_COMPOUND)
+    ]
     stations = [
         Place.objects.create(
-            street=street, kind=PlaceKind.BIN_STATION, code=f"B-C-P-B{n:02d}", name=f"投放点{n}", parent=compound,
-            lat=Decimal("29.5912"), lng=Decimal("106.4621"),
+            street=street, kind=PlaceKind.BIN_STATION, code=f"B-C-P-B{n:02d}", name=f"投放点{n}",
+            parent=compounds[n // STATIONS_PER_COMPOUND], lat=Decimal("29.5912"), lng=Decimal("106.4621"),
         )
         for n in range(STATIONS)
     ]
