@@ -3,7 +3,8 @@
 Deterministic for a given day: a fixed random seed, each place with its own steady "quality", answers
 scored by the real engine (checklists.scoring) against the published checklist versions. The months
 are the six full months before the current one (so at least one full quarter), plus the current
-month so far; monthly lists of the full months and quarterly lists of the full quarters are published.
+month so far; monthly lists of the full months and quarterly lists of the full quarters are published,
+the latest ones with an exposure photo (drawn, run through the real photo pipeline) on black-list entries.
 Runs once: when demo history exists already, it does nothing.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import random
 import uuid
 from typing import Any
@@ -18,11 +20,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from checklists.models import ChecklistVersion, PlaceKind, Regime
 from checklists.scoring import ItemRule, score_inspection
 from checklists.selectors import version_document
-from inspections.models import Answer, Inspection, Place, RankingPublication, Role, Street
+from inspections.models import Answer, Inspection, Photo, Place, RankingPublication, Role, Street
+from inspections.photos import process_photo, store_photo
+from inspections.selectors.rankings import feeding_inspections
 from inspections.services.publication import publication_draft, publication_publish, publication_review
 from inspections.services.scores import local_zone, months_of_quarter, period_of, scores_rebuild
 
@@ -151,11 +156,48 @@ def _build(plan, versions, uploader, rng: random.Random, now: dt.datetime) -> li
     return built
 
 
-def _publish(street: Street, kind: str, period: str, admin) -> None:
+def _scene_jpeg(rng: random.Random) -> bytes:
+    """A drawn stand-in for a bin-station photo (facilities only, no people), as a phone would send it."""
+    image = Image.new("RGB", (1200, 900), (196, 204, 210))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 620, 1200, 900), fill=(120, 120, 118))
+    colours = [(46, 125, 50), (97, 97, 97), (198, 40, 40), (21, 101, 192)]  # kitchen, other, hazardous, recyclable
+    for i, colour in enumerate(colours):
+        x = 120 + i * 250
+        draw.rectangle((x, 380, x + 180, 660), fill=colour, outline=(30, 30, 30), width=4)
+    for _ in range(rng.randint(6, 14)):  # the overflow being exposed
+        x, y = rng.randint(100, 1100), rng.randint(640, 860)
+        draw.ellipse((x, y, x + rng.randint(30, 90), y + rng.randint(20, 50)), fill=(rng.randint(60, 200),) * 3)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _exposure_photo(street: Street, key: str, kind: str, period: str, rng: random.Random) -> list[int]:
+    """One photo of a failed item from the entry's feeding inspections, through the real photo pipeline."""
+    inspection = feeding_inspections(street.id, key, kind, period).filter(answers__failed=True).order_by(
+        "inspected_at", "id").first()
+    if inspection is None:
+        return []
+    answer = inspection.answers.filter(failed=True).order_by("item_code").first()
+    processed = process_photo(_scene_jpeg(rng))
+    paths = store_photo(processed)
+    photo = Photo.objects.create(
+        inspection=inspection, uuid=uuid.UUID(int=rng.getrandbits(128), version=4), item_code=answer.item_code,
+        sha256=hashlib.sha256(processed.original).hexdigest(), declared_bytes=len(processed.original),
+        received_at=inspection.received_at, original=paths.original, display=paths.display,
+        thumbnail=paths.thumbnail, content_type=processed.content_type, width=processed.width,
+        height=processed.height,
+    )
+    return [photo.pk]
+
+
+def _publish(street: Street, kind: str, period: str, admin, rng: random.Random, photos: bool) -> None:
     draft = publication_draft(street=street, period_kind=kind, period=period, user=admin)
     for category in draft.data["categories"]:
-        for key in category["black"]:
-            draft = publication_review(publication=draft, key=key, photo_ids=[])
+        for index, key in enumerate(category["black"]):
+            chosen = _exposure_photo(street, key, kind, period, rng) if photos and index < 3 else []
+            draft = publication_review(publication=draft, key=key, photo_ids=chosen)
     publication_publish(publication=draft, user=admin)
 
 
@@ -181,9 +223,9 @@ def demo_history_seed(*, street_code: str = "LF", now: dt.datetime | None = None
     full_months = [f"{y}-{m:02d}" for y, m in _months(today.date())[:-1]]
     for month in full_months:
         if not RankingPublication.objects.filter(street=street, period_kind="month", period=month).exists():
-            _publish(street, "month", month, admin)
+            _publish(street, "month", month, admin, rng, photos=month == full_months[-1])
     for quarter in sorted({period_of("quarter", dt.datetime(int(m[:4]), int(m[5:]), 15, tzinfo=local_zone()))
                            for m in full_months}):
         if set(months_of_quarter(quarter)) <= set(full_months):
-            _publish(street, "quarter", quarter, admin)
+            _publish(street, "quarter", quarter, admin, rng, photos=True)
     return len(built)

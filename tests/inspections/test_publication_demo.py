@@ -30,8 +30,12 @@ def test_demo_history_publishes_monthly_and_quarterly_lists(client):
     compounds = october.data["categories"][0]
     assert len(compounds["entries"]) == 40 and compounds["red"] and compounds["black"]
     assert all(e["trend"] is not None for e in compounds["entries"])  # every compound was in September too
+    photos = [p for e in compounds["entries"] for p in e["photos"]]
+    assert photos and all(p["display"].startswith("photos/") for p in photos)  # public derivatives only
     before = PlaceScore.objects.count()
     assert demo_history_seed(now=NOW) == 0 and PlaceScore.objects.count() == before  # runs once
     cache.clear()
     page = client.get(f"/public/lists/{october.pk}/")
     assert page.status_code == 200 and "联芳街道" in page.content.decode()
+    image = client.get(f"/public/photos/{october.pk}/{photos[0]['id']}/display/")
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
