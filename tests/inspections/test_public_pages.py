@@ -38,6 +38,7 @@ def test_index_and_list_page_show_the_published_lists(client, published):
     index = client.get("/public/")
     assert index.status_code == 200
     assert f"/public/lists/{pub.pk}/" in index.content.decode()
+    assert_nothing_personal(index.content.decode())
     page = client.get(f"/public/lists/{pub.pk}/")
     html = page.content.decode()
     assert page.status_code == 200 and "max-age=60" in page["Cache-Control"]
