@@ -108,13 +108,15 @@ class InspectionListView(ListAPIView):
     @extend_schema(
         operation_id="inspections_list",
         summary="Recent inspections the user may see (the PWA's history; all visible ones for street staff)",
+        parameters=[OpenApiParameter("mine", bool, description="only the user's own uploads")],
         responses={200: s.InspectionListItemSerializer(many=True), **errors(404)},
     )
     def get(self, request: Request) -> Response:
         return super().get(request)
 
     def get_queryset(self):  # noqa: ANN201 - DRF hook
-        return inspection_history(self.request.user)
+        mine = self.request.query_params.get("mine", "").lower() in ("1", "true", "yes")
+        return inspection_history(self.request.user, mine=mine)
 
 
 class InspectionView(APIView):

@@ -98,13 +98,12 @@ def inspection_status(inspection: Inspection, *, missing_photos: list[str] | Non
     }
 
 
-def inspection_history(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Inspection]:
-    """`GET /api/v1/inspections/`: newest first, with what the list shows."""
-    return (
-        inspections_visible_to(user)
-        .select_related("place", "checklist_version__checklist")
-        .order_by("-received_at", "-pk")
-    )
+def inspection_history(user: AbstractBaseUser | AnonymousUser | None, *, mine: bool = False) -> QuerySet[Inspection]:
+    """`GET /api/v1/inspections/`: newest first; `mine` keeps the user's own uploads (the phone's history)."""
+    inspections = inspections_visible_to(user)
+    if mine:
+        inspections = inspections.filter(uploader_id=getattr(user, "pk", None))
+    return inspections.select_related("place").order_by("-received_at", "-pk")
 
 
 # --- the offline pack ----------------------------------------------------------------------------------

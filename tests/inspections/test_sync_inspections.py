@@ -386,6 +386,8 @@ def test_history_lists_the_users_inspections_newest_first(world):
     assert [row["uuid"] for row in page["results"]] == [second, first]
     assert page["results"][0]["place"] == world.bs1.code and page["results"][0]["score"] == 70.0
     assert world.client("street").get("/api/v1/inspections/").json()["count"] == 3
+    assert world.client("street").get("/api/v1/inspections/?mine=1").json()["count"] == 1
+    assert world.client("admin").get("/api/v1/inspections/?mine=true").json()["count"] == 0
 
 
 def test_query_count_does_not_grow_with_the_answers(world):
