@@ -121,3 +121,19 @@ test("Chinese by default, English on request and remembered, placeholders filled
   assert.equal(t("no-such-key"), "no-such-key");
   setLang("zh", storage);
 });
+
+test("history merges this phone's completed records with the server's list, the server winning", async () => {
+  const { mergeHistory } = await import("../../pwa/js/views/history.js");
+  const local = [
+    { uuid: "u1", placeName: "1号桶站", regime: "monthly_covert", doneAt: Date.parse("2026-05-10T02:00:00Z"),
+      sync: { server: { score: 82, grade: "good", vetoed: false, flags: ["far_from_place"] } } },
+    { uuid: "u2", placeName: "2号桶站", regime: "weekly_guidance", doneAt: Date.parse("2026-05-11T02:00:00Z"), sync: {} },
+  ];
+  const server = [{ uuid: "u1", place: "BS01", place_name: "1号桶站", regime: "monthly_covert", score: 82, grade: "good",
+    vetoed: false, voided: true, flags: ["far_from_place"], inspected_at: "2026-05-10T10:00:00+08:00" }];
+  const merged = mergeHistory(local, server);
+  assert.deepEqual(merged.map((e) => e.uuid), ["u2", "u1"]);
+  assert.equal(merged[1].voided, true);
+  assert.deepEqual(merged[1].flags, ["far_from_place"]);
+  assert.deepEqual(mergeHistory(local, undefined).map((e) => e.uuid), ["u2", "u1"]);
+});
