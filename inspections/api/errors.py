@@ -68,9 +68,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         fields = {}
         detail = getattr(exc, "detail", "")
         message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
-    if response.status_code == status.HTTP_401_UNAUTHORIZED and isinstance(getattr(exc, "detail", None), dict):
-        # simplejwt puts the reason under "code" (e.g. token_not_valid); keep it machine-readable.
-        code = str(exc.detail.get("code", code))
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        # Keep the reason machine-readable (e.g. token_not_valid): simplejwt puts it under "code",
+        # our own AuthenticationFailed carries it as the exception's code.
+        detail = getattr(exc, "detail", None)
+        codes = detail.get("code") if isinstance(detail, dict) else exc.get_codes()
+        code = str(codes) if isinstance(codes, str) else code
         if code == "token_not_valid":
             message = _("登录已过期或已失效，请重新登录。")
     response.data = error_body(code, message, fields)

@@ -41,3 +41,20 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name or self.user.get_username()}（{self.get_role_display()}）"
+
+
+class TokenRevocation(models.Model):
+    """When an admin last revoked a user's phone logins: access tokens issued before it are refused too."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="token_revocation",
+        verbose_name=_("用户"),
+    )
+    revoked_at = models.DateTimeField(_("吊销时间"))
+
+    class Meta:
+        verbose_name = _("令牌吊销")
+        verbose_name_plural = _("令牌吊销")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.revoked_at:%Y-%m-%d %H:%M}"

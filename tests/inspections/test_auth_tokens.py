@@ -392,3 +392,24 @@ def test_odd_bodies_get_a_4xx_json_answer_never_a_500(client, inspector, admin_u
         assert 400 <= response.status_code < 500, (url, response.status_code, response.content[:200])
         assert set(response.json()) == {"error"}
     assert BlacklistedToken.objects.count() == 0
+
+
+def test_revoke_also_ends_access_tokens_already_issued(client, inspector, admin_user):
+    start = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        phone = tokens_for(client, "wang")
+        staff = tokens_for(client, "boss")
+        assert me(client, phone["access"]).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=2), tick=False):
+        response = client.post(
+            REVOKE_URL, {"username": "wang"}, content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {staff['access']}",
+        )
+        assert response.status_code == 200
+        # The access token is still within its 15 minutes, but it was issued before the revocation.
+        assert_error(me(client, phone["access"]), 401, "token_not_valid")
+        assert inspector.token_revocation.revoked_at == start + timedelta(minutes=2)
+    with time_machine.travel(start + timedelta(minutes=3), tick=False):
+        # A fresh login works; other users' access tokens were never affected.
+        assert me(client, tokens_for(client, "wang")["access"]).status_code == 200
+        assert me(client, staff["access"]).status_code == 200
