@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +21,7 @@ SHELL_TEMPLATE = "app/shell.html"
 # Static folders of the shell, as mapped in STATICFILES_DIRS (pwa/js → /static/app/js/, ...).
 STATIC_FOLDERS = {"js": "app/js", "css": "app/css"}
 SHELL_ICONS = ["icon-192.png"]
+CLASSIC_IMPORT = re.compile(r"^import .*;$", re.MULTILINE)
 
 
 def shell_static_files() -> list[tuple[Path, str]]:
@@ -68,6 +70,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
     django-pwa's own view serves the file unchanged; ours is routed first so the version is always true."""
     source = Path(settings.PWA_SERVICE_WORKER_PATH).read_text(encoding="utf-8")
+    if request.GET.get("classic"):
+        # For browsers without module workers: same worker, without the import (see sw.js).
+        source = CLASSIC_IMPORT.sub("const syncOutbox = null;", source)
     source = source.replace('"__SHELL_VERSION__"', json.dumps(shell_version()))
     source = source.replace('["__SHELL_FILES__"]', json.dumps(shell_urls()))
     response = HttpResponse(source, content_type="application/javascript; charset=utf-8")

@@ -2,6 +2,8 @@
 // version: a hash of every precached file, so any change to the shell installs a new worker).
 // It answers only same-origin GETs for the app shell; /api/ and /admin/ always go to the network, so an
 // upload is never answered from a cache. A new version waits until the user chooses "update".
+// Browsers without module workers get the classic variant (?classic=1), where this line is replaced and
+// Background Sync wakes an open page instead.
 import { syncOutbox } from "/static/app/js/sync.js";
 
 const VERSION = "__SHELL_VERSION__";
@@ -48,5 +50,10 @@ self.addEventListener("fetch", (event) => {
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === "outbox") event.waitUntil(syncOutbox());
+  if (event.tag !== "outbox") return;
+  if (syncOutbox) {
+    event.waitUntil(syncOutbox());
+    return;
+  }
+  event.waitUntil(self.clients.matchAll().then((pages) => pages.forEach((page) => page.postMessage({ type: "sync" }))));
 });

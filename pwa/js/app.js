@@ -136,6 +136,9 @@ function listen() {
   } catch {
     // Without BroadcastChannel the timer keeps the badge current.
   }
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data?.type === "sync") syncSoon();
+  });
   document.getElementById("queue-badge").addEventListener("click", () => app.go("#/outbox"));
   document.getElementById("lang").addEventListener("click", () => {
     setLang(getLang() === "zh" ? "en" : "zh");

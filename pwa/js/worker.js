@@ -7,7 +7,13 @@ let switching = false;
 /** Registers /serviceworker.js; calls onReady(true) whenever a new version is installed and waiting. */
 export async function registerWorker(onReady) {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return null;
-  const registration = await navigator.serviceWorker.register("/serviceworker.js", { scope: "/", type: "module", updateViaCache: "none" });
+  let registration;
+  try {
+    registration = await navigator.serviceWorker.register("/serviceworker.js", { scope: "/", type: "module", updateViaCache: "none" });
+  } catch {
+    // No module workers in this browser: the classic variant, whose Background Sync wakes this page.
+    registration = await navigator.serviceWorker.register("/serviceworker.js?classic=1", { scope: "/", updateViaCache: "none" });
+  }
   const watch = (worker) => {
     worker.addEventListener("statechange", () => {
       if (worker.state === "installed" && navigator.serviceWorker.controller) {

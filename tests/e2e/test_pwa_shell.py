@@ -37,6 +37,14 @@ def test_the_worker_is_ours_and_carries_the_hash_of_every_shell_file(client):
     assert '"/api/", "/admin/"' in source  # never answered from a cache
 
 
+def test_browsers_without_module_workers_get_the_same_worker_without_the_import(client):
+    module = client.get("/serviceworker.js").content.decode()
+    classic = client.get("/serviceworker.js?classic=1").content.decode()
+    assert 'import { syncOutbox } from "/static/app/js/sync.js";' in module
+    assert "const syncOutbox = null;" in classic
+    assert module.replace('import { syncOutbox } from "/static/app/js/sync.js";', "const syncOutbox = null;") == classic
+
+
 def test_changing_any_shell_file_changes_the_version(tmp_path, monkeypatch, settings):
     copy = tmp_path / "pwa"
     shutil.copytree(ROOT / "pwa", copy)
@@ -105,7 +113,7 @@ def test_english_on_request_and_remembered(street, context):
     assert page.evaluate("window.isSecureContext")
     assert page.locator("#insecure-notice").count() == 0
     page.click("#lang")
-    assert page.inner_text("#login-form button") == "Log in"
+    page.wait_for_selector("#login-form button:text-is('Log in')")
     page.reload()
     page.wait_for_selector("#login-form")
     assert page.inner_text("#login-form button") == "Log in"
