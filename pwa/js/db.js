@@ -32,7 +32,7 @@ export function openDb(factory = globalThis.indexedDB) {
       resolve(db);
     };
     request.onerror = () => { opening = null; reject(request.error); };
-    request.onblocked = () => reject(new Error("database upgrade blocked by another tab"));
+    // onblocked: an older tab still has the database open; it closes on `versionchange` and we carry on.
   });
   return opening;
 }

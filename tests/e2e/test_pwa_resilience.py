@@ -159,3 +159,23 @@ def test_a_draft_is_open_in_one_tab_only(street, phone):
     page.click("#tabs a[data-tab=outbox]")  # leaving the draft releases it
     other_tab.reload()
     other_tab.wait_for_selector("#finish")
+
+
+def test_a_refused_record_needs_attention_with_the_servers_message_and_is_never_dropped(street, phone):
+    page = phone.new_page()
+    log_in(page)
+    refusal = {"error": {"code": "out_of_scope", "message": "该地点不在您的检查范围内", "fields": {}}}
+    phone.route("**/api/v1/inspections/*/", lambda route: route.fulfill(status=403, json=refusal))
+    page.click("a.place[data-code='LF-01-01-BS01']")
+    page.check("input[name=regime][value=weekly_guidance]")
+    page.click("#start-inspection")
+    page.click("#finish")
+    page.wait_for_selector("#outbox-list li[data-state=attention]")
+    assert "该地点不在您的检查范围内" in page.inner_text("#outbox-list li[data-state=attention]")
+    assert page.get_attribute("#queue-badge", "data-count") == "1"
+    assert Inspection.objects.count() == 0
+
+    phone.unroute("**/api/v1/inspections/*/")  # the office fixed the scope
+    page.click("#outbox-list li[data-state=attention] button")
+    page.wait_for_selector("#outbox-empty", timeout=SYNC_TIMEOUT_MS)
+    assert Inspection.objects.get().status == Inspection.Status.COMPLETE
