@@ -76,16 +76,28 @@ def policy_for(street: Street | None = None) -> RankingPolicy:
     return RankingPolicy(**overrides)
 
 
-def round_tenths(value: Fraction) -> int:
-    """Half-up to a whole tenth (scores are never negative)."""
-    return (value.numerator * 2 + value.denominator) // (value.denominator * 2)
-
-
 @dataclass(frozen=True)
 class Score:
-    value: Fraction  # tenths, exact
+    """An exact score in tenths of a point, as a reduced fraction of plain integers (fast to compare and
+    round; `value` gives the `Fraction`)."""
+
+    numerator: int
+    denominator: int
     vetoed: bool
     partial: bool = False
+
+    @classmethod
+    def of(cls, value: Fraction, vetoed: bool, partial: bool = False) -> Score:
+        return cls(value.numerator, value.denominator, vetoed, partial)
+
+    @property
+    def value(self) -> Fraction:
+        return Fraction(self.numerator, self.denominator)
+
+    @property
+    def tenths(self) -> int:
+        """Rounded half-up to a whole tenth, for ranking and display."""
+        return (2 * self.numerator + self.denominator) // (2 * self.denominator)
 
 
 @dataclass(frozen=True)
@@ -121,15 +133,7 @@ def _stored_composites(street_id: int, regime: str, period: str) -> dict[int, Sc
     rows = PlaceScore.objects.filter(
         place__street_id=street_id, place__kind__in=LIST_KINDS, regime=regime, period=period
     ).exclude(composite="").values_list("place_id", "composite", "composite_vetoed")
-    out = {}
-    for pid, text, vetoed in rows:
-        n, d = parse_exact(text)
-        out[pid] = Score(Fraction(n, d), vetoed)
-    return out
-
-
-def _mean(values: list[Fraction]) -> Fraction:
-    return Fraction(*exact_mean([(v.numerator, v.denominator) for v in values]))
+    return {pid: Score(*parse_exact(text), vetoed) for pid, text, vetoed in rows}
 
 
 def _place_scores(street_id: int, kind: str, period: str, policy: RankingPolicy) -> dict[int, Score]:
@@ -140,7 +144,7 @@ def _place_scores(street_id: int, kind: str, period: str, policy: RankingPolicy)
     result = {}
     for pid in set(assessed).union(*monthly):
         months = [m[pid] for m in monthly if pid in m]
-        covert = _mean([m.value for m in months]) if months else None
+        covert = Fraction(*exact_mean([(m.numerator, m.denominator) for m in months])) if months else None
         vetoed = any(m.vetoed for m in months) or (pid in assessed and assessed[pid].vetoed)
         if pid in assessed and covert is not None:
             w = policy.assessment_weight
@@ -149,7 +153,7 @@ def _place_scores(street_id: int, kind: str, period: str, policy: RankingPolicy)
             value, partial = assessed[pid].value, True
         else:
             value, partial = covert, True
-        result[pid] = Score(value, vetoed, partial)
+        result[pid] = Score.of(value, vetoed, partial)
     return result
 
 
@@ -160,7 +164,7 @@ def _company_scores(places: list[ListPlace], scores: dict[int, Score]) -> dict[i
         if place.kind == PlaceKind.COMPOUND and place.company_id and place.id in scores:
             by_company[place.company_id].append(scores[place.id])
     return {
-        cid: Score(_mean([s.value for s in parts]), False, any(s.partial for s in parts))
+        cid: Score(*exact_mean([(s.numerator, s.denominator) for s in parts]), False, any(s.partial for s in parts))
         for cid, parts in by_company.items()
     }
 
@@ -352,12 +356,12 @@ def compute_lists(*, street: Street, kind: str, period: str, policy: RankingPoli
                     not_inspected.append(row)
                 continue
             row.pop("active")
-            tenths = round_tenths(score.value)
+            tenths = score.tenths
             prev = previous.get(row["key"])
             row.update(
-                score=tenths, exact=f"{score.value.numerator}/{score.value.denominator}",
+                score=tenths, exact=f"{score.numerator}/{score.denominator}",
                 vetoed=score.vetoed, partial=score.partial, grade=policy.grade(tenths, score.vetoed),
-                trend=None if prev is None else tenths - round_tenths(prev.value), reasons=[], photos=[],
+                trend=None if prev is None else tenths - prev.tenths, reasons=[], photos=[],
             )
             entries.append(row)
         rank_entries(entries)

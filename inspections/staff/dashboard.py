@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,7 +16,7 @@ from inspections.models import PeriodKind, Place, PlaceScore
 from inspections.public.present import period_label, tenths_text
 from inspections.scopes import places_visible_to
 from inspections.selectors.coverage import coverage_for, flagged_inspections
-from inspections.selectors.rankings import Score, list_places, list_scores, policy_for, round_tenths
+from inspections.selectors.rankings import Score, list_places, list_scores, policy_for
 from inspections.services.scores import PERIOD_REGIME, parse_exact, period_of, previous_period
 
 from .pages import render_page, staff_reader_required, streets_for
@@ -45,12 +44,12 @@ def score_history(place: Place, kind: str, now: dt.datetime) -> list[dict]:
     for _i in range(HISTORY_LENGTH[kind]):
         if place.kind == PlaceKind.BIN_STATION:  # never listed: its own composite of the period's regime
             row = PlaceScore.objects.filter(place=place, regime=PERIOD_REGIME[kind], period=key).first()
-            score = Score(Fraction(*parse_exact(row.composite)), row.composite_vetoed) if row else None
+            score = Score(*parse_exact(row.composite), row.composite_vetoed) if row else None
         else:
             score = list_scores(place.street_id, kind, key, policy, places).get(f"place:{place.pk}")
         points.append({
             "period": key, "label": period_label(kind, key),
-            "tenths": None if score is None else round_tenths(score.value),
+            "tenths": None if score is None else score.tenths,
             "vetoed": bool(score and score.vetoed), "partial": bool(score and score.partial),
         })
         key = previous_period(kind, key)
