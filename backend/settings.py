@@ -208,6 +208,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "分类巡查 — sync, checklists and published rankings",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per choice set shared by several serializers.
+    "ENUM_NAME_OVERRIDES": {
+        "PlaceKindEnum": "checklists.models.PlaceKind",
+        "RegimeEnum": "checklists.models.Regime",
+    },
 }
 
 # The PWA: django-pwa serves the manifest and our own service worker at root scope.

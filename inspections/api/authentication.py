@@ -8,6 +8,7 @@ read anyway and the revocation (and profile, used by every scope check) come in 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.settings import api_settings
@@ -36,3 +37,9 @@ class RevocableJWTAuthentication(JWTAuthentication):
         ):
             raise AuthenticationFailed(_("登录已过期或已失效，请重新登录。"), code="token_not_valid")
         return user
+
+
+class RevocableJWTScheme(SimpleJWTScheme):
+    """The OpenAPI schema describes it as the bearer JWT it is."""
+
+    target_class = "inspections.api.authentication.RevocableJWTAuthentication"
