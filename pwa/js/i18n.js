@@ -33,6 +33,7 @@ const TABLE = {
     iosHint: "在 iPhone 上请点击“分享”→“添加到主屏幕”，否则 Safari 可能在 7 天后清除未上传的记录。",
     offline: "离线", online: "在线", loading: "正在加载…",
     otherUserRecords: "此设备上还有其他用户未上传的记录，他们登录后会继续上传。",
+    dueThisWeek: "本周待指导",
   },
   en: {
     appName: "SortPatrol",
@@ -67,6 +68,7 @@ const TABLE = {
     iosHint: "On iPhone tap Share → Add to Home Screen, or Safari may clear unsent records after 7 days.",
     offline: "offline", online: "online", loading: "Loading…",
     otherUserRecords: "Another user's unsent records are on this device; they upload when that user logs in.",
+    dueThisWeek: "guidance due this week",
   },
 };
 

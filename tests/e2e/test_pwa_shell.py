@@ -134,3 +134,40 @@ def test_plain_http_on_a_real_hostname_says_so(street, context, live_server):
     page.wait_for_selector("#insecure-notice")
     assert not page.evaluate("window.isSecureContext")
     assert "https://" in page.inner_text("#insecure-notice")
+
+
+FAKE_CAMERA = """(link) => {
+  // A camera that shows a canvas, and a detector that reads the bin station's label from it.
+  navigator.mediaDevices.getUserMedia = async () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 64; canvas.height = 64;
+    canvas.getContext("2d").fillRect(0, 0, 64, 64);
+    return canvas.captureStream(5);
+  };
+  window.BarcodeDetector = class {
+    constructor(options) { this.formats = options.formats; }
+    async detect() { return [{ rawValue: link, format: "qr_code" }]; }
+  };
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scanning_a_label_with_barcode_detector_opens_the_place(street, phone, live_server):
+    station = Place.objects.get(code="LF-01-01-BS01")
+    page = phone.new_page()
+    page.add_init_script(f"({FAKE_CAMERA})({json.dumps(f'{live_server.url}/q/{station.qr_token}')})")
+    log_in(page)
+    assert page.get_attribute("a.place[data-code='LF-01-01-BS01'] [data-due]", "data-due") == "weekly_guidance"
+    page.click("#scan")
+    page.wait_for_selector("#start-inspection")
+    assert page.inner_text("h2") == "梨树湾1号桶站"
+    assert page.locator("video.scanner").count() == 0  # the camera is released
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_barcode_detector_the_app_says_to_use_the_camera_app(street, phone):
+    page = phone.new_page()
+    page.add_init_script("delete window.BarcodeDetector")
+    log_in(page)
+    page.click("#scan")
+    page.wait_for_selector("#scan-output:has-text('系统相机')")

@@ -65,9 +65,11 @@ export function showPlaces(app) {
   let fix = null;
   const draw = () => {
     const rows = orderPlaces(app.pack.data.places || [], fix, search.value).slice(0, 60);
+    const due = new Map((app.pack.data.assignments || []).map((a) => [a.place, a]));
     list.replaceChildren(...rows.map(({ place, distance }) => h("li", {},
       h("a", { class: "place", href: `#/place/${encodeURIComponent(place.code)}`, "data-code": place.code },
-        h("span", { class: "name" }, place.name),
+        h("span", { class: "name" }, place.name,
+          due.has(place.code) ? h("span", { class: "tag warn", "data-due": due.get(place.code).regime }, t("dueThisWeek")) : null),
         h("span", { class: "meta" }, place.code, " · ", distance == null ? t("noFix") : t("distance", { d: formatDistance(distance) }))))));
   };
   search.addEventListener("input", draw);
