@@ -102,9 +102,9 @@ async function render(app, uuid) {
   const refreshScore = () => {
     const result = provisionalResult(items, record.answers);
     const grade = result.grade ? t({ pass: "gradePass", fail: "gradeFail" }[result.grade] || result.grade) : "";
-    scoreBox.replaceChildren(h("span", {}, t("score"), ": "),
+    scoreBox.replaceChildren(h("span", {}, t("score"), ": ",
       h("strong", { id: "provisional-score", "data-score": result.score ?? "" }, result.score ?? t("unscored")), " ", grade,
-      result.vetoed ? h("span", { class: "tag bad" }, t("vetoed")) : null);
+      result.vetoed ? h("span", { class: "tag bad" }, t("vetoed")) : null));
     for (const [code, node] of itemNodes) {
       node.classList.toggle("needs-photo", result.photoRequired.has(code));
       node.querySelector(".answer-error").textContent = result.errors[code] || "";
