@@ -13,8 +13,8 @@ from math import gcd, lcm
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Q
 
 from checklists.models import UNIT_KINDS, PlaceKind, Regime
 from inspections.models import Inspection, PeriodKind, Place, PlaceScore
@@ -151,57 +151,114 @@ def _parent_to_update(kind: str, parent_kind: str | None) -> bool:
     return parent_kind in CHILD_KINDS and kind in CHILD_KINDS[parent_kind]
 
 
-def _composite_refresh(place_id: int, regime: str, period: str) -> None:
-    """Recompute the composite of a place, then of each ancestor its composite feeds."""
-    while place_id is not None:
-        kind, parent_id, parent_kind = Place.objects.filter(pk=place_id).values_list(
-            "kind", "parent_id", "parent__kind").get()
-        row = PlaceScore.objects.filter(place_id=place_id, regime=regime, period=period).first()
-        own = (row.sum_tenths, row.count, row.veto_count) if row else None
-        children = [
-            (parse_exact(text), vetoed) for text, vetoed in PlaceScore.objects.filter(
-                place__parent_id=place_id, place__kind__in=CHILD_KINDS.get(kind, ()), regime=regime, period=period,
-            ).exclude(composite="").values_list("composite", "composite_vetoed")
-        ] if kind in CHILD_KINDS else []
-        result = composite_of(kind, own, children)
-        if result is None:
-            if row is not None:
-                row.delete()
-        else:
-            (n, d), vetoed = result
-            PlaceScore.objects.update_or_create(
-                place_id=place_id, regime=regime, period=period,
-                defaults={"composite": f"{n}/{d}", "composite_vetoed": vetoed},
-            )
-        place_id = parent_id if _parent_to_update(kind, parent_kind) else None
+# The listener below runs inside every sync that completes an inspection. Its reads and writes are plain
+# SQL: the ORM spent several times longer composing these few statements than the database running them
+# (bench/ingest.py).
+_CHAIN_SQL = """
+SELECT p.id, p.kind, p.parent_id, q.kind, q.parent_id, r.kind
+FROM inspections_place p
+LEFT JOIN inspections_place q ON q.id = p.parent_id
+LEFT JOIN inspections_place r ON r.id = q.parent_id
+WHERE p.id = %s"""
+_OWN_SQL = """
+SELECT COALESCE(SUM(score_tenths), 0), COUNT(*), COALESCE(SUM(CASE WHEN vetoed THEN 1 ELSE 0 END), 0)
+FROM inspections_inspection
+WHERE place_id = %s AND regime = %s AND inspected_at >= %s AND inspected_at < %s AND id <> %s
+  AND status = 'complete' AND NOT voided AND score_tenths IS NOT NULL"""
+_ROWS_SQL = """
+SELECT s.id, s.place_id, p.parent_id, p.kind, s.sum_tenths, s."count", s.veto_count, s.composite, s.composite_vetoed
+FROM inspections_placescore s JOIN inspections_place p ON p.id = s.place_id
+WHERE s.regime = %s AND s.period = %s AND (s.place_id IN ({ids}) OR p.parent_id IN ({ids}))"""
+_ROW_COLUMNS = ("id", "place_id", "place__parent_id", "place__kind", "sum_tenths", "count", "veto_count",
+                "composite", "composite_vetoed")
 
 
-@transaction.atomic
+def _score_chain(cursor, place_id: int) -> list[tuple[int, str]]:
+    """The place and the ancestors its composite feeds, bottom-up (at most bin station → compound → community)."""
+    cursor.execute(_CHAIN_SQL, [place_id])
+    pk, kind, parent_id, parent_kind, grand_id, grand_kind = cursor.fetchone()
+    chain = [(pk, kind)]
+    if _parent_to_update(kind, parent_kind):
+        chain.append((parent_id, parent_kind))
+        if _parent_to_update(parent_kind, grand_kind):
+            chain.append((grand_id, grand_kind))
+    return chain
+
+
+def _own_sums(cursor, place_id: int, regime: str, period: str, changed: Inspection | None) -> tuple[int, int, int]:
+    """(sum of tenths, count, vetoes) of the counted inspections, read from the inspections table;
+    `changed` counts by its in-memory state."""
+    start, end = period_bounds(REGIME_PERIOD[regime], period)
+    changed_id = changed.pk if changed is not None and changed.pk else 0
+    ops = connection.ops
+    cursor.execute(_OWN_SQL, [place_id, regime, ops.adapt_datetimefield_value(start),
+                              ops.adapt_datetimefield_value(end), changed_id])
+    total, count, vetoes = (int(v) for v in cursor.fetchone())
+    if changed is not None and _counts(changed) and start <= changed.inspected_at < end:
+        total, count, vetoes = total + changed.score_tenths, count + 1, vetoes + int(changed.vetoed)
+    return total, count, vetoes
+
+
 def place_score_refresh(*, place_id: int, regime: str, period: str, changed: Inspection | None = None) -> None:
     """Recompute one (place, regime, period) row from the inspections table, then the composites above it.
 
     `changed` is the inspection whose state triggered this: its in-memory state wins over the row
     in the database, so the result is right whether or not the caller saved it before signalling.
     """
-    # Two syncs under one compound must not each compute its composite from the other's stale child row:
-    # lock the place and its ancestors (in id order, so concurrent writers never deadlock).
-    chain = Place.objects.filter(pk=place_id).values_list("pk", "parent_id", "parent__parent_id").get()
-    list(Place.objects.select_for_update().filter(pk__in=[p for p in chain if p]).order_by("pk").values("pk"))
-    start, end = period_bounds(REGIME_PERIOD[regime], period)
-    rows = Inspection.objects.filter(
-        counted_inspections(), place_id=place_id, regime=regime, inspected_at__gte=start, inspected_at__lt=end
-    )
-    if changed is not None and changed.pk:
-        rows = rows.exclude(pk=changed.pk)
-    agg = rows.aggregate(total=Sum("score_tenths"), n=Count("id"), vetoes=Count("id", filter=Q(vetoed=True)))
-    total, count, vetoes = agg["total"] or 0, agg["n"], agg["vetoes"]
-    if changed is not None and _counts(changed) and start <= changed.inspected_at < end:
-        total, count, vetoes = total + changed.score_tenths, count + 1, vetoes + int(changed.vetoed)
-    PlaceScore.objects.update_or_create(
-        place_id=place_id, regime=regime, period=period,
-        defaults={"sum_tenths": total, "count": count, "veto_count": vetoes},
-    )
-    _composite_refresh(place_id, regime, period)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        chain = _score_chain(cursor, place_id)
+        chain_ids = [pk for pk, _kind in chain]
+        if connection.features.has_select_for_update:
+            # Two syncs under one compound must not each compute its composite from the other's stale child
+            # row: lock the place and its ancestors (in id order, so concurrent writers never deadlock).
+            # SQLite needs no lock: IMMEDIATE transactions already write one at a time.
+            cursor.execute(
+                "SELECT id FROM inspections_place WHERE id IN ({}) ORDER BY id FOR UPDATE".format(
+                    ", ".join(["%s"] * len(chain_ids))), chain_ids)
+        own = _own_sums(cursor, place_id, regime, period, changed)
+        cursor.execute(_ROWS_SQL.format(ids=", ".join(["%s"] * len(chain_ids))), [regime, period, *chain_ids * 2])
+        stored = {row[1]: dict(zip(_ROW_COLUMNS, row, strict=True)) for row in cursor.fetchall()}
+        below: tuple[Exact, bool] | None = None  # the fresh composite of the chain's previous place
+        for level, (pk, kind) in enumerate(chain):
+            row = stored.get(pk)
+            sums = own if pk == place_id else (row and (row["sum_tenths"], row["count"], row["veto_count"]))
+            child_on_chain = chain[level - 1][0] if level else None
+            children = [
+                (parse_exact(child["composite"]), bool(child["composite_vetoed"]))
+                for child_id, child in stored.items()
+                if child["place__parent_id"] == pk and child["place__kind"] in CHILD_KINDS.get(kind, ())
+                and child_id != child_on_chain and child["composite"]
+            ]
+            if below is not None:
+                children.append(below)
+            below = composite_of(kind, sums, children)
+            _score_row_write(cursor, place_id=pk, regime=regime, period=period, row=row, sums=sums, result=below)
+
+
+def _score_row_write(
+    cursor, *, place_id: int, regime: str, period: str, row: dict | None, sums: tuple[int, int, int] | None,
+    result: tuple[Exact, bool] | None,
+) -> None:
+    if result is None:
+        if row is not None:
+            cursor.execute("DELETE FROM inspections_placescore WHERE id = %s", [row["id"]])
+        return
+    (n, d), vetoed = result
+    total, count, vetoes = sums or (0, 0, 0)
+    values = {"sum_tenths": total, "count": count, "veto_count": vetoes, "composite": f"{n}/{d}",
+              "composite_vetoed": vetoed}
+    if row is None:
+        cursor.execute(
+            "INSERT INTO inspections_placescore (place_id, regime, period, sum_tenths, \"count\", veto_count,"
+            " composite, composite_vetoed) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [place_id, regime, period, *values.values()],
+        )
+    elif any(row[key] != value for key, value in values.items()):
+        cursor.execute(
+            "UPDATE inspections_placescore SET sum_tenths = %s, \"count\" = %s, veto_count = %s, composite = %s,"
+            " composite_vetoed = %s WHERE id = %s",
+            [*values.values(), row["id"]],
+        )
 
 
 def score_on_inspection_changed(*, inspection: Inspection) -> None:
