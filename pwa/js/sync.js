@@ -20,7 +20,8 @@ function announce(message) {
 async function sendInspection(record) {
   return apiFetch(`/inspections/${record.uuid}/`, {
     method: "PUT",
-    headers: { "Content-Type": "application/json" },
+    // Browsers do not let fetch() set Date; the server measures the phone's clock skew from this instead.
+    headers: { "Content-Type": "application/json", "X-Device-Date": new Date().toISOString() },
     body: JSON.stringify(record.body),
   });
 }

@@ -129,6 +129,9 @@ def test_offline_inspections_reach_the_server_exactly_once(street, phone):
     assert len(inspections) == 3
     assert all(i.status == Inspection.Status.COMPLETE for i in inspections)
     assert sorted(f"{i.score:.1f}" for i in inspections) == sorted(scores)
+    # The phone sent its clock with each inspection: same machine, so no skew worth flagging.
+    assert all(i.clock_skew_s is not None and abs(i.clock_skew_s) < 60 for i in inspections)
+    assert not any("clock_skew" in i.flags for i in inspections)
     assert [Photo.objects.filter(inspection=i).count() for i in inspections] == [2, 3, 2]
     cached = page.evaluate(CACHED_PATHS)
     assert "/" in cached and "/static/app/js/sync.js" in cached
