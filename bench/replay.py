@@ -23,27 +23,35 @@ from inspections.models import Answer, Inspection  # noqa: E402
 BAR = 0.5
 
 
+ROUNDS = 5
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 400
+    per_round = n // ROUNDS
     world = setup_world()
     client, auth = jwt_client(world)
     put_all(client, auth, [(str(uuid.uuid4()), json.dumps(inspection_body(world, i))) for i in range(20)], 201)
-    requests = [(str(uuid.uuid4()), json.dumps(inspection_body(world, i))) for i in range(n)]
+    firsts, replays, writes = [], [], 0
+    for _ in range(ROUNDS):
+        requests = [(str(uuid.uuid4()), json.dumps(inspection_body(world, i))) for i in range(per_round)]
+        firsts.append(put_all(client, auth, requests, 201))
+        rows = Inspection.objects.count(), Answer.objects.count()
+        changes_before = connection.connection.total_changes
+        replays.append(put_all(client, auth, requests, 200))
+        writes += connection.connection.total_changes - changes_before
+        if writes or (Inspection.objects.count(), Answer.objects.count()) != rows:
+            raise SystemExit(f"replays wrote {writes} rows: a replay must write nothing")
+    # The least CPU of the rounds for each (as timeit does): this shared machine's noise only adds time.
+    first, replay = min(firsts, key=lambda t: t.cpu), min(replays, key=lambda t: t.cpu)
 
-    first = put_all(client, auth, requests, 201)
-    rows = Inspection.objects.count(), Answer.objects.count()
-    changes_before = connection.connection.total_changes
-    replay = put_all(client, auth, requests, 200)
-    writes = connection.connection.total_changes - changes_before
-    if writes or (Inspection.objects.count(), Answer.objects.count()) != rows:
-        raise SystemExit(f"replays wrote {writes} rows: a replay must write nothing")
-
-    print(f"database: {connection.settings_dict['NAME']} (SQLite WAL), {n} inspections with 50 answers each")
+    print(f"database: {connection.settings_dict['NAME']} (SQLite WAL), {ROUNDS} rounds of {per_round} inspections"
+          " with 50 answers each; the best round of each")
     for name, t in (("first PUT", first), ("replay", replay)):
-        print(f"{name:>9}: {1000 * t.cpu / n:6.2f} ms CPU each (wall {1000 * t.wall / n:6.2f} ms each)")
-    print(f"rows written by {n} replays: {writes}")
+        print(f"{name:>9}: {1000 * t.cpu / per_round:6.2f} ms CPU each (wall {1000 * t.wall / per_round:6.2f} ms each)")
+    print(f"rows written by {per_round * ROUNDS} replays: {writes}")
     ratio = replay.cpu / first.cpu
-    print(f"replay: {1000 * replay.cpu / n:.2f} ms per replay; {ratio:.2f} x first PUT (bar {BAR}): "
+    print(f"replay: {1000 * replay.cpu / per_round:.2f} ms per replay; {ratio:.2f} x first PUT (bar {BAR}): "
           f"{'met' if ratio <= BAR else 'missed'}")
 
 
