@@ -1,0 +1,341 @@
+"""The inspection document a phone PUTs (SYNC.md, "The documents"): its shape, the user's rights to it and
+its answers against the checklist version, checked before anything is written.
+
+`inspection_validate` returns an `InspectionDraft` (the facts to store, the score and the GPS flags) or
+raises `SyncError` with field errors (400) or a refusal (403).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid as uuid_lib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
+from geopy.distance import geodesic
+
+from checklists.models import ChecklistVersion, Regime
+from checklists.scoring import AnswerError, ItemRule, check_answer, photo_violations, score_inspection
+from checklists.selectors import rules_for
+
+from ..models import Place
+from ..scopes import places_inspectable_by, regimes_for
+
+MAX_ANSWERS = 500
+MAX_PHOTOS = 100
+MAX_TEXT = 2000
+MAX_ID = 2**31 - 1  # larger numbers overflow database integers: refuse them as invalid, not with a 500
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+# Device times outside these years are a broken clock or a forged body, not an inspection.
+PLAUSIBLE_YEARS = (2000, 2100)
+
+
+class SyncError(Exception):
+    """A request the server refuses; the API turns it into the JSON error of SYNC.md rule 7."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None, **extra: Any):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+        self.extra = extra
+
+
+def iso_datetime(text: Any) -> datetime | None:
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+        value.astimezone(UTC)  # year 1 or 9999 with an offset does not exist in UTC
+    except (ValueError, OverflowError):
+        return None
+    if value.tzinfo is None or not PLAUSIBLE_YEARS[0] <= value.year <= PLAUSIBLE_YEARS[1]:
+        return None
+    return value
+
+
+@dataclass
+class InspectionDraft:
+    place: Place
+    version: ChecklistVersion
+    regime: str
+    device_id: str
+    started_at: datetime | None
+    finished_at: datetime
+    lat: float | None
+    lng: float | None
+    accuracy: float | None
+    captured_at: datetime | None
+    mock: bool
+    distance_m: float | None
+    flags: list[str]
+    answers: list[tuple[str, Any, str]]
+    photos: list[tuple[uuid_lib.UUID, str, str, int]]
+    result: Any
+    item_scores: dict[str, dict]
+
+
+class _Errors(dict):
+    def add(self, key: str, message: str) -> None:
+        self.setdefault(key, []).append(str(message))
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise SyncError(400, "invalid", _("提交的数据有误，请检查标出的字段。"), dict(self))
+
+
+def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionDraft:
+    """Check the document in three steps: its shape (400), the user's rights (403), then its content
+    against the checklist version (400). Nothing is written before all of them pass."""
+    errors = _Errors()
+    regime = body.get("regime")
+    if regime not in Regime.values:
+        errors.add("regime", _("未知的检查制度。"))
+    place_code = body.get("place")
+    if not isinstance(place_code, str) or not 0 < len(place_code) <= 40:
+        errors.add("place", _("应为场所编码。"))
+    version_id = body.get("checklist_version")
+    if type(version_id) is not int or not 0 < version_id <= MAX_ID:
+        errors.add("checklist_version", _("应为检查表版本编号。"))
+    device_id = body.get("device_id", "")
+    if device_id is None:
+        device_id = ""
+    if not isinstance(device_id, str) or len(device_id) > 100:
+        errors.add("device_id", _("设备标识应为不超过100个字符的文字。"))
+    started_at = None
+    if body.get("started_at") is not None:
+        started_at = iso_datetime(body["started_at"])
+        if started_at is None:
+            errors.add("started_at", _("应为带时区的ISO 8601时间。"))
+    finished_at = iso_datetime(body.get("finished_at"))
+    if finished_at is None:
+        errors.add("finished_at", _("应为带时区的ISO 8601时间。"))
+    location = _location(body.get("location"), errors)
+    answers = _answer_shapes(body.get("answers", []), errors)
+    photos = _photo_shapes(body.get("photos", []), errors)
+    notes = body.get("notes")
+    if notes is not None and (not isinstance(notes, str) or len(notes) > MAX_TEXT):
+        errors.add("notes", _("备注应为不超过2000个字符的文字。"))
+    errors.raise_if_any()
+
+    if regime not in regimes_for(user):
+        raise SyncError(403, "regime_not_allowed", _("您的角色不能进行这种检查。"))
+    # One query for the usual case: the place, looked up within the user's scope.
+    place = next(iter(places_inspectable_by(user).filter(code=place_code).order_by()[:1]), None)
+    if place is None:
+        if not Place.objects.filter(code=place_code).exists():
+            errors.add("place", _("没有这个场所。"))
+            errors.raise_if_any()
+        raise SyncError(403, "out_of_scope", _("这个场所不在您的检查范围内。"))
+
+    version = _version(version_id)
+    if version is None or version.state == ChecklistVersion.State.DRAFT:
+        errors.add("checklist_version", _("没有这个已发布的检查表版本。"))
+        errors.raise_if_any()
+    if version.checklist_place_kind != place.kind or version.checklist_regime != regime:
+        errors.add("checklist_version", _("检查表版本与场所类型或检查制度不符。"))
+        errors.raise_if_any()
+    rules = rules_for(version)
+    result = _scored(rules, answers, photos, errors)
+    errors.raise_if_any()
+
+    flags, distance = _location_flags(location, place)
+    return InspectionDraft(
+        place=place,
+        version=version,
+        regime=regime,
+        device_id=device_id,
+        started_at=started_at,
+        finished_at=finished_at,
+        lat=location["lat"] if location else None,
+        lng=location["lng"] if location else None,
+        accuracy=location["accuracy"] if location else None,
+        captured_at=location["captured_at"] if location else None,
+        mock=bool(location and location["mock"]),
+        distance_m=distance,
+        flags=flags,
+        answers=answers,
+        photos=photos,
+        result=result,
+        item_scores={
+            item.code: {"max_tenths": item.max, "earned_tenths": item.earned, "failed": item.failed}
+            for item in result.items
+        },
+    )
+
+
+def _version(version_id: int) -> ChecklistVersion | None:
+    """The version with its checklist's place kind and regime, in one raw query (cheaper to compose than the
+    ORM's join on every PUT, bench/ingest.py)."""
+    rows = ChecklistVersion.objects.raw(
+        "SELECT v.*, c.place_kind AS checklist_place_kind, c.regime AS checklist_regime"
+        " FROM checklists_checklistversion v JOIN checklists_checklist c ON c.id = v.checklist_id WHERE v.id = %s",
+        [version_id],
+    )
+    return next(iter(rows), None)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _location(value: Any, errors: _Errors) -> dict | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        errors.add("location", _("定位应为对象或null。"))
+        return None
+    lat, lng = _number(value.get("lat")), _number(value.get("lng"))
+    if lat is None or not -90 <= lat <= 90:
+        errors.add("location.lat", _("纬度应在-90到90之间。"))
+    if lng is None or not -180 <= lng <= 180:
+        errors.add("location.lng", _("经度应在-180到180之间。"))
+    accuracy = None
+    if value.get("accuracy") is not None:
+        accuracy = _number(value["accuracy"])
+        if accuracy is None or accuracy < 0:
+            errors.add("location.accuracy", _("精度应为不小于0的数值（米）。"))
+    captured_at = None
+    if value.get("captured_at") is not None:
+        captured_at = iso_datetime(value["captured_at"])
+        if captured_at is None:
+            errors.add("location.captured_at", _("应为带时区的ISO 8601时间。"))
+    mock = value.get("mock", False)
+    if mock is None:
+        mock = False
+    if not isinstance(mock, bool):
+        errors.add("location.mock", _("应为true或false。"))
+    return {"lat": lat, "lng": lng, "accuracy": accuracy, "captured_at": captured_at, "mock": mock}
+
+
+def _location_flags(location: dict | None, place: Place) -> tuple[list[str], float | None]:
+    """SYNC.md §6: facts staff should look at; they never reject an inspection."""
+    if location is None:
+        return ["no_fix"], None
+    flags = []
+    accuracy = location["accuracy"]
+    if accuracy is None or accuracy > settings.SORTPATROL["POOR_ACCURACY_M"]:
+        flags.append("poor_accuracy")
+    distance = None
+    if place.lat is not None and place.lng is not None:
+        distance = geodesic((location["lat"], location["lng"]), (float(place.lat), float(place.lng))).meters
+        if distance > place.effective_radius_m:
+            flags.append("far_from_place")
+    if location["mock"]:
+        flags.append("mock_location")
+    return flags, distance
+
+
+def _answer_shapes(value: Any, errors: _Errors) -> list[tuple[str, Any, str]]:
+    if not isinstance(value, list) or len(value) > MAX_ANSWERS:
+        errors.add("answers", _("答案应为列表（最多500项）。"))
+        return []
+    answers, seen = [], set()
+    for index, answer in enumerate(value):
+        if not isinstance(answer, Mapping):
+            errors.add(f"answers.{index}", _("每个答案应为对象。"))
+            continue
+        item = answer.get("item")
+        if not isinstance(item, str) or not 0 < len(item) <= 16:
+            errors.add(f"answers.{index}.item", _("应为检查项编号。"))
+            continue
+        if item in seen:
+            errors.add(f"answers.{index}.item", _("同一检查项只能回答一次。"))
+            continue
+        seen.add(item)
+        note = answer.get("note") or ""
+        if not isinstance(note, str) or len(note) > MAX_TEXT:
+            errors.add(f"answers.{index}.note", _("备注应为不超过2000个字符的文字。"))
+        if "value" not in answer:
+            errors.add(f"answers.{index}.value", _("缺少答案。"))
+        answers.append((item, answer.get("value"), note if isinstance(note, str) else ""))
+    return answers
+
+
+def _photo_shapes(value: Any, errors: _Errors) -> list[tuple[uuid_lib.UUID, str, str, int]]:
+    if not isinstance(value, list) or len(value) > MAX_PHOTOS:
+        errors.add("photos", _("照片清单应为列表（最多100张）。"))
+        return []
+    photos, seen = [], set()
+    for index, photo in enumerate(value):
+        if not isinstance(photo, Mapping):
+            errors.add(f"photos.{index}", _("每张照片应为对象。"))
+            continue
+        try:
+            photo_uuid = uuid_lib.UUID(photo.get("uuid")) if isinstance(photo.get("uuid"), str) else None
+        except ValueError:
+            photo_uuid = None
+        if photo_uuid is None:
+            errors.add(f"photos.{index}.uuid", _("应为UUID。"))
+        elif photo_uuid in seen:
+            errors.add(f"photos.{index}.uuid", _("照片编号重复。"))
+        seen.add(photo_uuid)
+        item = photo.get("item")
+        if not isinstance(item, str) or not 0 < len(item) <= 16:
+            errors.add(f"photos.{index}.item", _("应为检查项编号。"))
+        sha = photo.get("sha256")
+        if not isinstance(sha, str) or not _SHA256.match(sha):
+            errors.add(f"photos.{index}.sha256", _("应为64位十六进制的SHA-256。"))
+        size = photo.get("bytes")
+        if type(size) is not int or not 0 < size <= settings.PHOTO_MAX_BYTES:
+            errors.add(f"photos.{index}.bytes", _("照片大小应在1字节到上限之间。"))
+        if photo_uuid is not None and isinstance(item, str) and isinstance(sha, str):
+            photos.append((photo_uuid, item, sha.lower(), size))
+    return photos
+
+
+_ANSWER_MESSAGES = {
+    "bad_check": lambda: _("应为 pass、fail 或 na。"),
+    "bad_count": lambda: _("应为不小于0的整数或 na。"),
+    "bad_sample": lambda: _("抽查应为 {checked: N, wrong: M}，N≥1，0≤M≤N。"),
+    "out_of_range": lambda: _("百分率应在0到100之间。"),
+    "too_many_decimals": lambda: _("最多一位小数。"),
+    "not_a_number": lambda: _("应为数值。"),
+    "not_text": lambda: _("应为文字。"),
+    "bad_choice": lambda: _("应为该项的选项之一。"),
+}
+
+
+def _scored(rules: tuple[ItemRule, ...], answers: list, photos: list, errors: _Errors) -> Any:
+    by_code = {rule.code: rule for rule in rules}
+    values = {}
+    for index, (code, value, _note) in enumerate(answers):
+        rule = by_code.get(code)
+        if rule is None:
+            errors.add(f"answers.{index}.item", _("该版本没有这个检查项。"))
+            continue
+        try:
+            check_answer(rule, value)
+        except AnswerError as exc:
+            message = _ANSWER_MESSAGES.get(exc.code)
+            errors.add(f"answers.{index}.value", message() if message else str(exc))
+            continue
+        values[code] = value
+    for index, (_uuid, item, _sha, _size) in enumerate(photos):
+        if item not in by_code:
+            errors.add(f"photos.{index}.item", _("该版本没有这个检查项。"))
+    if errors:
+        return None
+    result = score_inspection(rules, values)
+    index_of = {code: index for index, (code, _v, _n) in enumerate(answers)}
+    for code, problem in photo_violations(result, rules, (item for _u, item, _s, _b in photos)).items():
+        if problem == "photo_required":
+            errors.add(f"answers.{index_of.get(code, 0)}.photo", _("此项需要照片（{code}）。").format(code=code))
+        else:
+            for index, (_u, item, _s, _b) in enumerate(photos):
+                if item == code:
+                    errors.add(f"photos.{index}.item", _("此项不允许拍照（{code}）。").format(code=code))
+    return result
