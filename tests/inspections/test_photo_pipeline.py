@@ -385,7 +385,10 @@ SEED_JPEG = jpeg_bytes(detailed_image((96, 64)), quality=70)
 SEED_PNG = (lambda b: (detailed_image((40, 30)).save(b, "PNG"), b.getvalue())[1])(io.BytesIO())
 
 
-@hypothesis_settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the same 120 damaged files on every run, so CI answers the same way each time.
+@hypothesis_settings(
+    max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(
     seed=st.sampled_from([SEED_JPEG, SEED_PNG]),
     edits=st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), max_size=12),
