@@ -182,7 +182,7 @@ def _raw_rows(db, n, row, answers, inspection_fields, answer_fields, insert_insp
         db.execute("COMMIT")
 
 
-ROUNDS = 5
+ROUNDS = 8
 
 
 def best(timings: list[Timing]) -> Timing:

@@ -23,7 +23,7 @@ from inspections.models import Answer, Inspection  # noqa: E402
 BAR = 0.5
 
 
-ROUNDS = 5
+ROUNDS = 8
 
 
 def main() -> None:
