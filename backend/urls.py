@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("分类巡查 管理后台")
 admin.site.site_title = _("分类巡查")
 admin.site.index_title = _("街道生活垃圾分类巡查")
+# "View site" from the admin leads staff to their desk pages (coverage, flags, rankings), not to the phone app.
+admin.site.site_url = "/staff/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
