@@ -26,7 +26,6 @@ ORACLE = Path(__file__).resolve().parents[1] / "js" / "scoring_oracle.mjs"
 STRUCTURED_EXAMPLES, STRUCTURED_BATCH = 30, 10
 SEEDED_EXAMPLES, SEEDED_BATCH = 20, 500  # 10,000 cases
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 
 class Oracle:
@@ -51,6 +50,8 @@ class Oracle:
 
 @pytest.fixture(scope="module")
 def oracle():
+    # Node.js is part of the test toolchain (the PWA's scoring runs in it): fail loudly rather than skip.
+    assert shutil.which("node"), "Node.js is required to compare the PWA's scoring.js with the Python engine"
     node = Oracle()
     yield node
     node.close()
