@@ -1,4 +1,5 @@
 """Django admin in Chinese, one module per area (each registers its own models)."""
+import inspections.admin.audit  # noqa: F401
 import inspections.admin.auth  # noqa: F401
 import inspections.admin.inspection  # noqa: F401
 import inspections.admin.people  # noqa: F401

@@ -20,7 +20,7 @@ def revoke_tokens(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: 
         modeladmin.message_user(request, _("只有管理员可以吊销登录令牌。"), level=messages.ERROR)
         return
     users = list(queryset)
-    revoked = sum(tokens_revoke(user=user) for user in users)
+    revoked = sum(tokens_revoke(user=user, by=request.user) for user in users)
     modeladmin.message_user(
         request,
         ngettext(

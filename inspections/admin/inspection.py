@@ -78,9 +78,8 @@ class PhotoInline(ReadOnlyInline):
         )
 
 
-class VoidForm(forms.Form):
-    reason = forms.CharField(label=_("作废原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
-
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 @admin.register(Inspection)
 class InspectionAdmin(admin.ModelAdmin):
@@ -107,29 +106,28 @@ class InspectionAdmin(admin.ModelAdmin):
     def flag_list(self, inspection: Inspection) -> str:
         return "、".join(str(FLAG_LABELS.get(flag, flag)) for flag in inspection.flags)
 
-    @admin.action(description=_("作废所选检查记录（须填写原因）"), permissions=["change"])
-    def void_with_reason(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        form = VoidForm(request.POST if "apply" in request.POST else None)
+    def _with_reason(self, request: HttpRequest, queryset: QuerySet, *, action: str, title: str, explain: str,
+                     apply_one, done: str) -> HttpResponse | None:
+        """An admin action that asks for a reason first, then applies `apply_one` to each chosen record."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             count = 0
             for inspection in queryset:
                 try:
-                    if not inspection.voided:
-                        inspection_void(inspection=inspection, by=request.user, reason=form.cleaned_data["reason"])
-                        count += 1
+                    count += apply_one(inspection, form.cleaned_data["reason"])
                 except SyncError as exc:
                     self.message_user(request, exc.message, messages.ERROR)
                     return None
-            self.message_user(
-                request, ngettext("已作废 %(n)d 条检查记录。", "已作废 %(n)d 条检查记录。", count) % {"n": count}
-            )
+            self.message_user(request, done % {"n": count})
             return None
         return TemplateResponse(
             request,
-            "admin/inspections/inspection_void.html",
+            "admin/inspections/inspection_reason.html",
             {
                 **self.admin_site.each_context(request),
-                "title": _("作废检查记录"),
+                "title": title,
+                "explain": explain,
+                "action": action,
                 "opts": self.model._meta,
                 "form": form,
                 "inspections": queryset,
@@ -137,11 +135,30 @@ class InspectionAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description=_("恢复所选已作废的检查记录"), permissions=["change"])
-    def restore(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = 0
-        for inspection in queryset.filter(voided=True):
-            inspection_restore(inspection=inspection)
-            count += 1
-        message = ngettext("已恢复 %(n)d 条检查记录。", "已恢复 %(n)d 条检查记录。", count) % {"n": count}
-        self.message_user(request, message)
+    @admin.action(description=_("作废所选检查记录（须填写原因）"), permissions=["change"])
+    def void_with_reason(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        def void(inspection: Inspection, reason: str) -> int:
+            if inspection.voided:
+                return 0
+            inspection_void(inspection=inspection, by=request.user, reason=reason)
+            return 1
+
+        return self._with_reason(
+            request, queryset, action="void_with_reason", title=_("作废检查记录"), apply_one=void,
+            explain=_("作废后记录仍保留，工作人员可见，但不再计入任何得分和排名。"),
+            done=ngettext("已作废 %(n)d 条检查记录。", "已作废 %(n)d 条检查记录。", queryset.count()),
+        )
+
+    @admin.action(description=_("恢复所选已作废的检查记录（须填写原因）"), permissions=["change"])
+    def restore(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        def restore(inspection: Inspection, reason: str) -> int:
+            if not inspection.voided:
+                return 0
+            inspection_restore(inspection=inspection, by=request.user, reason=reason)
+            return 1
+
+        return self._with_reason(
+            request, queryset, action="restore", title=_("恢复检查记录"), apply_one=restore,
+            explain=_("恢复后记录重新计入得分；原作废人、时间和原因仍保留在审计日志中。"),
+            done=ngettext("已恢复 %(n)d 条检查记录。", "已恢复 %(n)d 条检查记录。", queryset.count()),
+        )

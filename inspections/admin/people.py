@@ -10,7 +10,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import Profile, Role
+from inspections.models import AuditAction, Profile, Role
+from inspections.services.audit import audit_record
 
 User = get_user_model()
 
@@ -20,6 +21,16 @@ _SCOPE_FIELD = {
     Role.OFFICE_VIEWER: "office",
     Role.COMPANY_USER: "company",
 }
+
+
+def profile_scope(profile: Profile | None) -> dict:
+    """What a profile grants, as plain values for the audit log."""
+    if profile is None:
+        return {}
+    return {
+        "role": profile.role, "street": profile.street_id, "office": profile.office_id,
+        "company": profile.company_id, "communities": sorted(profile.communities.values_list("pk", flat=True)),
+    }
 
 
 class ProfileForm(ModelForm):
@@ -57,6 +68,24 @@ class PersonAdmin(UserAdmin):
     list_filter = ("profile__role", "profile__street", "is_active", "is_staff")
     search_fields = ("username", "first_name", "last_name", "email", "profile__display_name")
     list_select_related = ("profile",)
+
+    def save_model(self, request: HttpRequest, user, form, change: bool) -> None:
+        super().save_model(request, user, form, change)
+        if change and "is_active" in form.changed_data:
+            profile = getattr(user, "profile", None)
+            audit_record(actor=request.user, action=AuditAction.USER_ACTIVE, target=user,
+                         street=profile.street_id if profile else None, details={"is_active": user.is_active})
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        user = form.instance
+        before = profile_scope(Profile.objects.filter(user=user).first())
+        super().save_related(request, form, formsets, change)
+        after = profile_scope(Profile.objects.filter(user=user).first())
+        if before == after:
+            return
+        action = AuditAction.ROLE_CHANGE if before.get("role") != after.get("role") else AuditAction.SCOPE_CHANGE
+        audit_record(actor=request.user, action=action, target=user,
+                     street=after.get("street") or before.get("street"), details={"before": before, "after": after})
 
     def get_inline_instances(self, request: HttpRequest, obj=None) -> list:
         # On the "add user" page Django asks for username and password first; the role comes next.

@@ -139,12 +139,12 @@ class PlaceAdminBase(admin.ModelAdmin):
 
     @admin.action(description=_("撤销所选场所（连同其下级）"), permissions=["change"])
     def retire_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = places_retire(places=queryset)
+        count = places_retire(places=queryset, by=request.user)
         self.message_user(request, _("已撤销 %(n)s 个场所。") % {"n": count}, messages.SUCCESS)
 
     @admin.action(description=_("恢复所选场所为在用"), permissions=["change"])
     def restore_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = places_restore(places=queryset)
+        count = places_restore(places=queryset, by=request.user)
         self.message_user(request, _("已恢复 %(n)s 个场所。") % {"n": count}, messages.SUCCESS)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
@@ -254,7 +254,8 @@ class PlaceAdmin(PlaceAdminBase):
                 target = street or street_for_import(None)
                 rows = place_rows_read(file=upload, filename=upload.name)
                 report = places_import(rows=rows, street=target, crs=form.cleaned_data["crs"],
-                                       skip_bad=form.cleaned_data["skip_bad"])
+                                       skip_bad=form.cleaned_data["skip_bad"], by=request.user,
+                                       filename=upload.name)
                 lines = report_lines(report)
             except ImportFileError as exc:
                 form.add_error("file", str(exc))

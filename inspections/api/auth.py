@@ -176,7 +176,7 @@ class RevokeView(APIView):
         form = RevokeRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         user = form.validated_data["username"]
-        revoked = tokens_revoke(user=user)
+        revoked = tokens_revoke(user=user, by=request.user)
         return Response({"username": user.get_username(), "revoked": revoked})
 
 

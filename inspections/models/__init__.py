@@ -1,9 +1,11 @@
+from .audit import AppendOnlyError, AuditAction, AuditEvent
 from .inspection import Answer, Grade, Inspection, Photo
 from .people import Profile, Role, TokenRevocation
 from .places import BinStation, Community, Compound, Office, Place, PropertyCompany, Street, Unit
 
 __all__ = [
-    "Answer", "BinStation", "Community", "Compound", "Grade", "Inspection", "Office", "Photo", "Place",
+    "Answer", "AppendOnlyError", "AuditAction", "AuditEvent", "BinStation",
+    "Community", "Compound", "Grade", "Inspection", "Office", "Photo", "Place",
     "Profile", "PropertyCompany", "Role", "Street", "TokenRevocation", "Unit",
 ]
 from .rankings import PeriodKind, PlaceScore, RankingPublication  # noqa: E402,F401

@@ -37,6 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import IO, Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -44,7 +45,8 @@ from django.utils.translation import gettext as _
 
 from checklists.models import UNIT_KINDS, PlaceKind
 from inspections.gcj02 import wgs84_from_gcj02
-from inspections.models import Office, Place, PropertyCompany, Street
+from inspections.models import AuditAction, Office, Place, PropertyCompany, Street
+from inspections.services.audit import audit_record
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("code", "编码"),
@@ -327,7 +329,8 @@ class _Validator:
 
 
 def places_import(
-    *, rows: list[tuple[int, dict[str, str]]], street: Street, crs: str = "wgs84", skip_bad: bool = False
+    *, rows: list[tuple[int, dict[str, str]]], street: Street, crs: str = "wgs84", skip_bad: bool = False,
+    by: AbstractBaseUser | None = None, filename: str = "",
 ) -> ImportReport:
     """Validate every row, then write the good ones in one transaction (or none if any is bad)."""
     if crs not in CRS_CHOICES:
@@ -349,6 +352,10 @@ def places_import(
         for row in good:
             placed[row.code] = _write(row, street=street, placed=placed, companies=companies, report=report)
         report.companies_created = companies.created
+        audit_record(actor=by, action=AuditAction.IMPORT, street=street, details={
+            "what": "places", "file": filename, "rows": report.rows, "created": report.created,
+            "updated": report.updated, "unchanged": report.unchanged, "skipped": report.skipped,
+        })
     report.imported = True
     return report
 

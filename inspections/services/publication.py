@@ -14,8 +14,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.models import Photo, RankingPublication, Street
+from inspections.models import AuditAction, Photo, RankingPublication, Street
 from inspections.selectors.rankings import compute_lists, feeding_inspections
+from inspections.services.audit import audit_record
 
 MAX_EXPOSURE_PHOTOS = 3
 
@@ -133,4 +134,8 @@ def publication_publish(*, publication: RankingPublication, user: AbstractBaseUs
     publication.published_at, publication.published_by = timezone.now(), user
     publication.revision_reason, publication.supersedes = reason, current
     publication.save()
+    audit_record(actor=user, action=AuditAction.REVISE if current is not None else AuditAction.PUBLISH,
+                 street=publication.street_id, target=publication, reason=reason,
+                 details={"period_kind": publication.period_kind, "period": publication.period,
+                          "revision": publication.revision})
     return publication

@@ -24,10 +24,11 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Answer, Inspection, Photo
+from ..models import Answer, AuditAction, Inspection, Photo
 from ..photos import PhotoRejected, delete_stored, process_photo, store_photo
 from ..selectors.inspections import missing_photo_uuids
 from ..signals import inspection_changed
+from .audit import audit_record
 from .inspection_document import (
     MAX_ID,
     PLAUSIBLE_YEARS,
@@ -309,16 +310,27 @@ def inspection_void(*, inspection: Inspection, by: AbstractBaseUser, reason: str
         inspection.voided_by = by
         inspection.voided_at = timezone.now()
         inspection.save(update_fields=["voided", "void_reason", "voided_by", "voided_at"])
+        audit_record(actor=by, action=AuditAction.VOID, street=inspection.place.street_id, target=inspection,
+                     reason=reason)
         inspection_changed.send(sender=Inspection, inspection=inspection)
     return inspection
 
 
-def inspection_restore(*, inspection: Inspection) -> Inspection:
-    """Undo a void (a mistaken one): the inspection counts again."""
+def inspection_restore(*, inspection: Inspection, by: AbstractBaseUser, reason: str) -> Inspection:
+    """Undo a void (a mistaken one): the inspection counts again. The void stays in the audit log."""
+    reason = reason.strip()
+    if not reason:
+        raise SyncError(400, "reason_required", _("恢复必须填写原因。"))
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if not inspection.voided:
             return inspection
+        audit_record(actor=by, action=AuditAction.RESTORE, street=inspection.place.street_id, target=inspection,
+                     reason=reason, details={
+                         "void_reason": inspection.void_reason,
+                         "voided_by": inspection.voided_by.get_username() if inspection.voided_by else "",
+                         "voided_at": inspection.voided_at.isoformat() if inspection.voided_at else None,
+                     })
         inspection.voided = False
         inspection.void_reason = ""
         inspection.voided_by = None

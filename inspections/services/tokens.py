@@ -10,12 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from ..models import TokenRevocation
+from ..models import AuditAction, TokenRevocation
+from .audit import audit_record
 
 
-def tokens_revoke(*, user: AbstractBaseUser) -> int:
+def tokens_revoke(*, user: AbstractBaseUser, by: AbstractBaseUser | None = None,
+                  action: AuditAction = AuditAction.TOKEN_REVOKE) -> int:
     """Blacklist all of `user`'s refresh tokens not yet blacklisted and end their access tokens;
-    returns how many refresh tokens were blacklisted."""
+    returns how many refresh tokens were blacklisted. Audit-logged with `by` (or the user) as actor."""
     with transaction.atomic():
         TokenRevocation.objects.update_or_create(user=user, defaults={"revoked_at": timezone.now()})
         outstanding = list(OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True))
@@ -23,4 +25,7 @@ def tokens_revoke(*, user: AbstractBaseUser) -> int:
         BlacklistedToken.objects.bulk_create(
             [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
         )
+        profile = getattr(user, "profile", None)
+        audit_record(actor=by or user, action=action, street=profile.street_id if profile else None, target=user,
+                     details={"refresh_tokens": len(outstanding)})
     return len(outstanding)

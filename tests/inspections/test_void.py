@@ -70,17 +70,25 @@ def test_void_needs_a_reason_and_happens_once(world, stored, changed):
 
 def test_restore_counts_it_again(world, stored, changed):
     inspection_void(inspection=stored, by=world.users["admin"], reason="误操作")
-    inspection_restore(inspection=stored)
+    inspection_restore(inspection=stored, by=world.users["admin"], reason="核实无误")
     stored.refresh_from_db()
     assert not stored.voided and stored.voided_by is None and stored.void_reason == ""
     assert changed == [(stored.pk, True), (stored.pk, False)]
+
+
+def test_restore_needs_a_reason(world, stored, changed):
+    inspection_void(inspection=stored, by=world.users["admin"], reason="误操作")
+    with pytest.raises(SyncError):
+        inspection_restore(inspection=stored, by=world.users["admin"], reason=" ")
+    assert Inspection.objects.get(pk=stored.pk).voided
+    assert changed == [(stored.pk, True)]
 
 
 def test_the_admin_action_asks_for_a_reason_then_voids(world, stored, admin_client, changed):
     url = "/admin/inspections/inspection/"
     asked = admin_client.post(url, {"action": "void_with_reason", "_selected_action": [stored.pk]})
     assert asked.status_code == 200
-    assert "作废原因" in asked.content.decode()
+    assert "作废后记录仍保留" in asked.content.decode() and "原因" in asked.content.decode()
     assert not Inspection.objects.get(pk=stored.pk).voided
 
     done = admin_client.post(

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             target = street_for_import(street)
             with file.open("rb") as handle:
                 rows = place_rows_read(file=handle, filename=file.name)
-            report = places_import(rows=rows, street=target, crs=crs, skip_bad=skip_bad)
+            report = places_import(rows=rows, street=target, crs=crs, skip_bad=skip_bad, filename=file.name)
         except (ImportFileError, OSError) as exc:
             raise CommandError(str(exc)) from None
         for line in report_lines(report):
