@@ -1,4 +1,4 @@
-"""The demo street: 联芳街道 (Shapingba district, Chongqing), modelled on its 2023 plan (`shared/seed`).
+"""The demo street: 联芳街道 (Shapingba district, Chongqing), modelled on the street office's 2023 plan.
 
 Names of compounds, companies and units are invented but typical of the area; coordinates sit in
 29.54–29.58 N, 106.44–106.48 E. Everything derives from a fixed random seed and the place codes, so

@@ -15,7 +15,7 @@ from inspections.models import Inspection, Photo, Place, Profile, Role, Street
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "photos"
+PHOTOS = Path(__file__).resolve().parents[1] / "fixtures" / "photos"
 PASSWORD = "correct horse"
 STATION_LAT, STATION_LNG = Decimal("29.563000"), Decimal("106.456000")
 SYNC_TIMEOUT_MS = 60_000
