@@ -121,6 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "backend.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "inspections.api.middleware.ApiErrorsAsJsonMiddleware",  # outside CommonMiddleware: no slash redirects
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -293,6 +294,20 @@ SORTPATROL = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Pages run only the site's own script files (no inline script or handler anywhere, the admin's included) and
+# load nothing from elsewhere; photos are previewed from blob: and data: URLs. API answers load nothing at all.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
+    "connect-src 'self'", "worker-src 'self'", "manifest-src 'self'", "font-src 'self'", "object-src 'none'",
+    "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+])
+CONTENT_SECURITY_POLICY_API = "default-src 'none'; frame-ancestors 'none'"
+# The PWA takes photos and checks the inspector's position; nothing else a browser offers is needed.
+PERMISSIONS_POLICY = ", ".join([
+    "camera=(self)", "geolocation=(self)", "microphone=()", "payment=()", "usb=()", "serial=()",
+    "hid=()", "midi=()", "magnetometer=()", "gyroscope=()", "accelerometer=()", "display-capture=()",
+    "browsing-topics=()",
+])
 if not DEBUG:
     # Browsers keep Secure cookies on http://localhost too, so the test suite and a local run still log in.
     SESSION_COOKIE_SECURE = True
