@@ -1,6 +1,7 @@
 """SortPatrol settings: one file, driven by environment variables.
 
-Defaults give a working development setup on the embedded SQLite database.
+Defaults are safe and work on the embedded SQLite database: DEBUG off, a secret key generated into var/ on
+first start, only loopback host names; `make run` asks for DEBUG for the development server.
 A bad value fails loudly at start-up instead of being silently replaced.
 """
 
