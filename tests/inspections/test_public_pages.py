@@ -1,8 +1,10 @@
 """Public pages: published lists only, no login, nothing personal, photos as clean derivatives."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from PIL import Image
 
@@ -65,7 +67,8 @@ def test_poster_is_printable_with_a_qr_code_to_the_online_list(client, published
     response = client.get(f"/public/lists/{pub.pk}/poster/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<svg" in html and "size:A4" in html
+    assert "<svg" in html and '<link rel="stylesheet" href="/static/inspections/poster.css">' in html
+    assert "size:A4" in Path(finders.find("inspections/poster.css")).read_text()
     assert f"{settings.SITE_URL}/public/lists/{pub.pk}/" in html
     assert "好小区" in html and "差小区" in html
     assert_nothing_personal(html.replace("<svg", ""))
