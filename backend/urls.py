@@ -1,8 +1,6 @@
 """URL map. Each area keeps its own prefix: the PWA at /, the API at /api/v1/, staff at /admin/ and /staff/,
 the public lists at /public/."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +17,4 @@ urlpatterns = [
     path("api/v1/", include("checklists.urls")),  # GET /api/v1/checklists/
     path("", include("inspections.urls")),
 ]
-
-if settings.DEBUG:
-    # Public derivatives only: originals live outside MEDIA_ROOT.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No media folder is served, not even under DEBUG: photos go through inspections/media.py.

@@ -37,7 +37,7 @@ def list_workbook(publication: RankingPublication) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     state = publication.get_state_display()
-    for category in present_lists(publication):
+    for category in present_lists(publication, photos={}):  # no photos in a sheet
         sheet = workbook.create_sheet(category["label"][:31])
         sheet_append(sheet, [f"{list_title(publication)}（{state}，第{publication.revision}版）"])
         sheet_append(sheet, [_("名次"), _("名称"), _("编码"), _("所属社区"), _("得分"), _("等级"),
