@@ -1,8 +1,8 @@
 """Public pages (no login): the published lists and a printable poster.
 
 Pages render only stored snapshots. Rendered HTML is cached under a key that names the snapshot's
-state and the photo withdrawals, so a revision (which changes the old one's state) or a withdrawn
-exposure photo shows at once without any invalidation. The exposure photos themselves are served by
+state and when its public photos last changed, so a revision (which changes the old one's state) or a
+withdrawn exposure photo shows at once without any invalidation. The exposure photos themselves are served by
 the checked view of inspections/media.py.
 """
 
@@ -24,7 +24,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from inspections.models import RankingPublication
-from inspections.selectors.photos import public_photos_stamp
 
 from .present import list_title, period_label, present_lists
 
@@ -83,7 +82,8 @@ def list_page(request: HttpRequest, pk: int) -> HttpResponse:
         return {"pub": publication, "title": list_title(publication), "categories": present_lists(publication),
                 "newer": newer, "poster_url": reverse("public:poster", args=[pk])}
 
-    key = f"list:{pk}:{publication.state}:{_stamp(publication.published_at)}:{public_photos_stamp(publication)}"
+    key = (f"list:{pk}:{publication.state}:{_stamp(publication.published_at)}:"
+           f"{_stamp(publication.public_photos_changed_at)}")
     return _page(request, key, "public/list.html", context)
 
 

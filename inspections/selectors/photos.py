@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Max
+from django.db.models import F
 
 from ..models import Photo, RankingPublication
 from ..scopes import is_staff_reader
@@ -45,10 +45,11 @@ def exposed_photo_ids(*, street_id: int | None = None) -> set[int]:
 
 def public_photo(uuid: UUID | str) -> Photo | None:
     """The photo behind a public URL, when the public may see its derivatives."""
+    # The street through an annotation: select_related would load the inspection's whole submitted body.
     photo = Photo.objects.filter(
         uuid=uuid, received_at__isnull=False, public_withdrawn_at__isnull=True
-    ).select_related("inspection__place").first()
-    if photo is None or photo.pk not in exposed_photo_ids(street_id=photo.inspection.place.street_id):
+    ).annotate(street_id=F("inspection__place__street_id")).first()
+    if photo is None or photo.pk not in exposed_photo_ids(street_id=photo.street_id):
         return None
     return photo
 
@@ -83,30 +84,14 @@ def photos_shown_publicly(publication: RankingPublication) -> dict[int, Photo]:
     return Photo.objects.filter(pk__in=ids, public_withdrawn_at__isnull=True).in_bulk()
 
 
-def public_photos_stamp(publication: RankingPublication) -> str:
-    """Changes whenever what `photos_shown_publicly` answers may change: a withdrawal anywhere, or (for an old
-    revision) a newer revision of its list. Part of the public page's cache key; two small indexed queries."""
-    current = _current_revision(publication)
-    return f"{current.pk if current else 'none'}:{withdrawal_stamp()}"
-
-
 def photos_of_snapshot(publication: RankingPublication) -> dict[int, Photo]:
     """Every photo a snapshot lists, withdrawn ones included (for street staff)."""
     ids = snapshot_photo_ids(publication)
     return Photo.objects.select_related("public_withdrawn_by").in_bulk(ids) if ids else {}
 
 
-def withdrawal_stamp() -> str:
-    """Changes whenever a photo is withdrawn: part of the public pages' cache keys (an indexed aggregate)."""
-    stamp: dict[str, Any] = Photo.objects.filter(public_withdrawn_at__isnull=False).aggregate(
-        n=Count("id"), last=Max("public_withdrawn_at")
-    )
-    last = stamp["last"]
-    return f"{stamp['n']}-{'none' if last is None else int(last.timestamp() * 1_000_000)}"
-
-
-def publications_exposing(photo: Photo) -> list[int]:
-    """Ids of the published or superseded lists whose snapshot lists this photo (for the audit record)."""
+def publications_showing(photo: Photo) -> list[int]:
+    """Ids of the published or superseded lists whose snapshot lists this photo (their pages may show it)."""
     lists = RankingPublication.objects.filter(
         street_id=photo.inspection.place.street_id,
         state__in=[RankingPublication.State.PUBLISHED, RankingPublication.State.SUPERSEDED],

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.models import AuditAction, Photo
-from inspections.selectors.photos import publications_exposing
+from inspections.models import AuditAction, Photo, RankingPublication
+from inspections.selectors.photos import publications_showing
 from inspections.services.audit import audit_record
 
 
@@ -32,11 +32,15 @@ def photo_withdraw(*, photo: Photo, by: AbstractBaseUser, reason: str) -> Photo:
     photo = Photo.objects.select_for_update().select_related("inspection__place").get(pk=photo.pk)
     if photo.public_withdrawn_at is not None:
         raise PhotoWithdrawError("already_withdrawn", _("这张照片已经撤回"))
-    photo.public_withdrawn_at, photo.public_withdrawn_by = timezone.now(), by
+    now = timezone.now()
+    photo.public_withdrawn_at, photo.public_withdrawn_by = now, by
     photo.public_withdrawn_reason = reason
     photo.save(update_fields=["public_withdrawn_at", "public_withdrawn_by", "public_withdrawn_reason"])
+    showing = publications_showing(photo)
+    # Their cached public pages go stale at once (the snapshots themselves stay as published).
+    RankingPublication.objects.filter(pk__in=showing).update(public_photos_changed_at=now)
     audit_record(actor=by, action=AuditAction.WITHDRAW_PHOTO, street=photo.inspection.place.street_id,
                  target=photo, reason=reason,
                  details={"uuid": str(photo.uuid), "inspection": str(photo.inspection.uuid),
-                          "publications": publications_exposing(photo)})
+                          "publications": showing})
     return photo

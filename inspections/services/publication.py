@@ -139,6 +139,11 @@ def publication_publish(*, publication: RankingPublication, user: AbstractBaseUs
     if current is not None:
         current.state = RankingPublication.State.SUPERSEDED
         current.save(update_fields=["state"])
+        # Old revisions show only the photos the current one still exposes: their cached pages go stale.
+        RankingPublication.objects.filter(
+            street=publication.street, period_kind=publication.period_kind, period=publication.period,
+            state=RankingPublication.State.SUPERSEDED,
+        ).update(public_photos_changed_at=timezone.now())
     publication.data = data
     publication.state = RankingPublication.State.PUBLISHED
     publication.published_at, publication.published_by = timezone.now(), user
