@@ -212,11 +212,18 @@ STORAGES = {
     },
 }
 
-# Media: public derivatives under MEDIA_ROOT; originals (with their metadata) in a private
-# folder that no URL maps to; staff fetch them through a permission-checked view.
-MEDIA_URL = "/media/"
+# Media: metadata-free derivatives (display, thumbnail) under MEDIA_ROOT, originals (with their metadata)
+# under PRIVATE_MEDIA_ROOT. No URL maps either folder (no MEDIA_URL): every photo goes through the
+# permission-checked view /photos/<uuid>/<variant>/ (inspections/media.py), which can hand the sending to
+# the web server: MEDIA_ACCEL_REDIRECT=/protected/ (nginx internal locations /protected/media/ → MEDIA_ROOT
+# and /protected/private/ → PRIVATE_MEDIA_ROOT) or MEDIA_SENDFILE=1 (X-Sendfile: Apache, lighttpd).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "").strip()
+if MEDIA_ACCEL_REDIRECT and not (MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")):
+    raise ImproperlyConfigured(f"MEDIA_ACCEL_REDIRECT={MEDIA_ACCEL_REDIRECT!r} must start and end with /")
+MEDIA_SENDFILE = envbool("MEDIA_SENDFILE", False)
+PUBLIC_PHOTO_MAX_AGE = envint("PUBLIC_PHOTO_MAX_AGE", 600, minimum=0)  # seconds; a withdrawal waits this long
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

@@ -1,4 +1,4 @@
-"""The photo pipeline: check an uploaded file, decode it fully, and re-encode public derivatives.
+"""The photo pipeline: check an uploaded file, decode it fully, and re-encode metadata-free derivatives.
 
 Pure module (Pillow + settings, no ORM) so the sync API, the admin and the benchmark share it.
 
@@ -381,12 +381,13 @@ def _degrees(dms: object, ref: object, negative_ref: str) -> float | None:
 
 
 def store_photo(processed: ProcessedPhoto) -> StoredPaths:
-    """Write the original privately and the derivatives publicly, under generated names, atomically.
+    """Write the original under PRIVATE_MEDIA_ROOT and the derivatives under MEDIA_ROOT (neither is mapped to a URL:
+    inspections/media.py serves them after a check), under generated names, atomically.
 
     Call delete_stored(paths) if the surrounding database transaction fails."""
     month = dj_timezone.localtime().strftime("%Y/%m")
     public_name = secrets.token_urlsafe(18)
-    # A separate random name: a public URL tells nothing about where the original is.
+    # A separate random name: a derivative's path tells nothing about where the original is.
     paths = StoredPaths(
         original=f"originals/{month}/{secrets.token_urlsafe(18)}.{processed.original_ext}",
         display=f"photos/{month}/{public_name}.jpg",

@@ -6,14 +6,14 @@ A voided inspection stays stored and visible here; it no longer counts towards a
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -65,17 +65,25 @@ class AnswerInline(ReadOnlyInline):
 class PhotoInline(ReadOnlyInline):
     model = Photo
     fields = ("preview", "item_code", "received_at", "content_type", "width", "height", "exif_taken_at",
-              "exif_lat", "exif_lng", "sha256")
+              "exif_lat", "exif_lng", "sha256", "withdrawal")
     readonly_fields = fields
 
     @admin.display(description=_("缩略图"))
     def preview(self, photo: Photo) -> str:
+        # Both through the permission-checked view (no media folder is served).
         if not photo.thumbnail:
             return _("未收到")
         return format_html(
-            '<a href="{}" target="_blank"><img src="{}{}" alt="" height="80"></a>',
-            reverse("api-photo-original", args=[photo.uuid]), settings.MEDIA_URL, photo.thumbnail,
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" height="80"></a>',
+            photo.original_url, photo.thumbnail_url,
         )
+
+    @admin.display(description=_("撤回公示"))
+    def withdrawal(self, photo: Photo) -> str:
+        if photo.public_withdrawn_at is None:
+            return ""
+        return format_html("{} {}：{}", localize(localtime(photo.public_withdrawn_at)), photo.public_withdrawn_by,
+                           photo.public_withdrawn_reason)
 
 
 class ReasonForm(forms.Form):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid as uuid_lib
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -28,15 +27,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import Photo
-from ..scopes import is_staff_reader
+from ..media import file_response
 from ..selectors.inspections import (
     inspection_for_status,
     inspection_history,
     inspection_status,
-    inspections_visible_to,
     pack_for,
 )
+from ..selectors.photos import photo_for_staff
 from ..services.sync import SyncError, inspection_receive, photo_receive
 from . import serializers as s
 from .errors import ApiError
@@ -219,16 +217,11 @@ class PhotoOriginalView(APIView):
         responses={(200, "image/*"): OpenApiResponse(description="the original bytes"), **errors(404)},
     )
     def get(self, request: Request, uuid: str) -> HttpResponse:
-        visible = inspections_visible_to(request.user)
-        photo = Photo.objects.filter(uuid=_uuid(uuid), received_at__isnull=False, inspection__in=visible).first()
-        if photo is None or not photo.original or not is_staff_reader(request.user):
+        # The same rule and the same sending as /photos/<uuid>/original/ (inspections/media.py).
+        photo = photo_for_staff(request.user, _uuid(uuid))
+        response = None if photo is None else file_response(photo, "original", public=False)
+        if response is None:
             raise ApiError(status_code=404, code="not_found", message=_("没有这张照片。"))
-        path = Path(settings.PRIVATE_MEDIA_ROOT) / photo.original
-        if not path.is_file():
-            raise ApiError(status_code=404, code="not_found", message=_("没有这张照片。"))
-        response = FileResponse(path.open("rb"), content_type=photo.content_type or "application/octet-stream")
-        response["Cache-Control"] = "private, max-age=3600"
-        response["Content-Disposition"] = "inline"
         return response
 
 
