@@ -36,7 +36,7 @@ from ..selectors.inspections import (
     inspections_visible_to,
     pack_for,
 )
-from ..services.sync import SyncError, inspection_receive, photo_receive
+from ..services.sync import SyncError, inspection_receive, photo_receive, photo_too_large
 from . import serializers as s
 from .errors import ApiError
 from .parsers import BoundedJSONParser, too_large
@@ -187,7 +187,7 @@ class PhotoUploadView(APIView):
         except ValueError:
             declared = 0
         if declared > settings.PHOTO_MAX_BYTES + 64 * 1024:
-            raise too_large()
+            _raise(photo_too_large())
         try:
             upload = request.FILES.get("file")
         except (RequestDataTooBig, SuspiciousOperation):
@@ -199,7 +199,7 @@ class PhotoUploadView(APIView):
                 status_code=400, code="invalid", message=_("缺少照片文件。"), fields={"file": [_("缺少照片文件。")]}
             )
         if upload.size > settings.PHOTO_MAX_BYTES:
-            raise ApiError(status_code=413, code="too_large", message=_("照片太大（上限10 MB）。"))
+            _raise(photo_too_large())
         try:
             received = photo_receive(
                 user=request.user, inspection_uuid=inspection_uuid, photo_uuid=photo_key, data=upload.read()

@@ -30,6 +30,7 @@ from ..scopes import places_inspectable_by, regimes_for
 MAX_ANSWERS = 500
 MAX_PHOTOS = 100
 MAX_TEXT = 2000
+MAX_DECLARED_BYTES = 2**53 - 1  # what a JSON number holds exactly in every client
 MAX_ID = 2**31 - 1  # larger numbers overflow database integers: refuse them as invalid, not with a 500
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 # Device times outside these years are a broken clock or a forged body, not an inspection.
@@ -290,8 +291,10 @@ def _photo_shapes(value: Any, errors: _Errors) -> list[tuple[uuid_lib.UUID, str,
         if not isinstance(sha, str) or not _SHA256.match(sha):
             errors.add(f"photos.{index}.sha256", _("应为64位十六进制的SHA-256。"))
         size = photo.get("bytes")
-        if type(size) is not int or not 0 < size <= settings.PHOTO_MAX_BYTES:
-            errors.add(f"photos.{index}.bytes", _("照片大小应在1字节到上限之间。"))
+        # A size above PHOTO_MAX_BYTES is not the document's fault: that photo is refused on its own (413 on
+        # its PUT, sync.py), the inspection is stored.
+        if type(size) is not int or not 0 < size <= MAX_DECLARED_BYTES:
+            errors.add(f"photos.{index}.bytes", _("照片大小应为正整数（字节）。"))
         if photo_uuid is not None and isinstance(item, str) and isinstance(sha, str):
             photos.append((photo_uuid, item, sha.lower(), size))
     return photos

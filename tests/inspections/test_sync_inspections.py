@@ -49,8 +49,8 @@ def test_new_inspection_is_stored_scored_and_complete_without_photos(world, chan
 
     assert response.status_code == 201
     assert response.json() == {
-        "uuid": inspection_uuid, "status": "complete", "missing_photos": [], "score": 70.0, "grade": "pass",
-        "vetoed": False, "flags": [], "received_at": "2026-05-11T08:00:02+08:00",
+        "uuid": inspection_uuid, "status": "complete", "missing_photos": [], "refused_photos": [], "score": 70.0,
+        "grade": "pass", "vetoed": False, "flags": [], "received_at": "2026-05-11T08:00:02+08:00",
     }
     stored = Inspection.objects.get(uuid=inspection_uuid)
     assert stored.uploader == world.users["street"]
@@ -233,7 +233,8 @@ def test_a_photo_on_a_never_item_is_a_field_error(world):
         ({"item": "ZZ9"}, "photos.0.item"),
         ({"sha256": "abc"}, "photos.0.sha256"),
         ({"bytes": 0}, "photos.0.bytes"),
-        ({"bytes": 10**12}, "photos.0.bytes"),
+        ({"bytes": 2**53}, "photos.0.bytes"),  # above PHOTO_MAX_BYTES is the photo's refusal, not a field error
+        ({"bytes": -1}, "photos.0.bytes"),
         ({"bytes": "12"}, "photos.0.bytes"),
     ],
 )
