@@ -36,6 +36,7 @@ from .inspection_document import (
     SyncError,
     inspection_validate,
     iso_datetime,
+    known_body,
 )
 
 __all__ = [
@@ -173,7 +174,7 @@ def _inspection_from(
         status=Inspection.Status.COMPLETE if complete else Inspection.Status.AWAITING_PHOTOS,
         completed_at=received_at if complete else None,
         fingerprint=fingerprint,
-        body=body,
+        body=known_body(body),  # the fingerprint covers the body as sent, unknown keys included
     )
 
 
