@@ -38,6 +38,7 @@ from ..selectors.inspections import (
 )
 from ..services.sync import SyncError, inspection_receive, photo_receive, photo_too_large
 from . import serializers as s
+from .compression import compressed_when_asked, etag_matches
 from .errors import ApiError
 from .parsers import BoundedJSONParser, too_large
 
@@ -77,6 +78,7 @@ def _device_date(request: Request) -> str | None:
     return request.headers.get("Date") or request.headers.get("X-Device-Date")
 
 
+@compressed_when_asked
 class PackView(APIView):
     @extend_schema(
         operation_id="pack",
@@ -87,10 +89,11 @@ class PackView(APIView):
         pack = pack_for(request.user)
         # The tag covers the content, not server_time: an unchanged pack answers 304 however often asked.
         digest = hashlib.sha256(json.dumps(pack, sort_keys=True, default=str).encode()).hexdigest()
-        etag = f'"{digest[:32]}"'
+        # Weak: equal tags mean the same content, not the same bytes (server_time, and gzip when asked).
+        etag = f'W/"{digest[:32]}"'
         # Private (it is this user's scope) and always revalidated: the phone keeps its copy and asks again.
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-        if etag in (request.headers.get("If-None-Match") or ""):
+        if etag_matches(etag, request.headers.get("If-None-Match")):
             return Response(status=304, headers=headers)
         return Response({"server_time": timezone.localtime().isoformat(), **pack}, headers=headers)
 
@@ -101,6 +104,7 @@ class InspectionPagination(PageNumberPagination):
     max_page_size = 200
 
 
+@compressed_when_asked
 class InspectionListView(ListAPIView):
     serializer_class = s.InspectionListItemSerializer
     pagination_class = InspectionPagination
