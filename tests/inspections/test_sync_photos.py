@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inspections.models import Inspection, Photo
+from inspections.selectors.coverage import flagged_inspections
 from inspections.signals import inspection_changed
 
 from . import sync_world
@@ -270,6 +272,9 @@ def test_an_inspection_whose_only_photo_is_refused_is_complete_on_arrival(world,
     assert inspection.status == "complete" and inspection.completed_at is not None
     assert inspection.flags[-1] == "photo_refused"
     assert changed == [(inspection.uuid, "complete")]
+    # Listed for staff on the dashboard's "to review" table.
+    since = inspection.inspected_at - timedelta(days=1)
+    assert flagged_inspections(street=world.street, since=since) == [inspection]
 
 
 def test_a_refused_photo_is_413_even_when_small_bytes_are_sent_for_it(world, oversized):
