@@ -26,6 +26,7 @@ FLAG_LABELS = {
     "far_from_place": _("距场所过远"),
     "mock_location": _("模拟定位"),
     "clock_skew": _("设备时钟偏差"),
+    "photo_refused": _("照片被拒收"),
 }
 
 
@@ -64,8 +65,8 @@ class AnswerInline(ReadOnlyInline):
 
 class PhotoInline(ReadOnlyInline):
     model = Photo
-    fields = ("preview", "item_code", "received_at", "content_type", "width", "height", "exif_taken_at",
-              "exif_lat", "exif_lng", "sha256", "withdrawal")
+    fields = ("preview", "item_code", "received_at", "refused_reason", "content_type", "width", "height",
+              "exif_taken_at", "exif_lat", "exif_lng", "sha256", "withdrawal")
     readonly_fields = fields
 
     @admin.display(description=_("缩略图"))

@@ -35,8 +35,9 @@ from ..selectors.inspections import (
     pack_for,
 )
 from ..selectors.photos import photo_for_staff
-from ..services.sync import SyncError, inspection_receive, photo_receive
+from ..services.sync import SyncError, inspection_receive, photo_receive, photo_too_large
 from . import serializers as s
+from .compression import compressed_when_asked, etag_matches
 from .errors import ApiError
 from .parsers import BoundedJSONParser, too_large
 
@@ -76,6 +77,7 @@ def _device_date(request: Request) -> str | None:
     return request.headers.get("Date") or request.headers.get("X-Device-Date")
 
 
+@compressed_when_asked
 class PackView(APIView):
     @extend_schema(
         operation_id="pack",
@@ -86,10 +88,11 @@ class PackView(APIView):
         pack = pack_for(request.user)
         # The tag covers the content, not server_time: an unchanged pack answers 304 however often asked.
         digest = hashlib.sha256(json.dumps(pack, sort_keys=True, default=str).encode()).hexdigest()
-        etag = f'"{digest[:32]}"'
+        # Weak: equal tags mean the same content, not the same bytes (server_time, and gzip when asked).
+        etag = f'W/"{digest[:32]}"'
         # Private (it is this user's scope) and always revalidated: the phone keeps its copy and asks again.
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-        if etag in (request.headers.get("If-None-Match") or ""):
+        if etag_matches(etag, request.headers.get("If-None-Match")):
             return Response(status=304, headers=headers)
         return Response({"server_time": timezone.localtime().isoformat(), **pack}, headers=headers)
 
@@ -100,6 +103,7 @@ class InspectionPagination(PageNumberPagination):
     max_page_size = 200
 
 
+@compressed_when_asked
 class InspectionListView(ListAPIView):
     serializer_class = s.InspectionListItemSerializer
     pagination_class = InspectionPagination
@@ -186,7 +190,7 @@ class PhotoUploadView(APIView):
         except ValueError:
             declared = 0
         if declared > settings.PHOTO_MAX_BYTES + 64 * 1024:
-            raise too_large()
+            _raise(photo_too_large())
         try:
             upload = request.FILES.get("file")
         except (RequestDataTooBig, SuspiciousOperation):
@@ -198,7 +202,7 @@ class PhotoUploadView(APIView):
                 status_code=400, code="invalid", message=_("缺少照片文件。"), fields={"file": [_("缺少照片文件。")]}
             )
         if upload.size > settings.PHOTO_MAX_BYTES:
-            raise ApiError(status_code=413, code="too_large", message=_("照片太大（上限10 MB）。"))
+            _raise(photo_too_large())
         try:
             received = photo_receive(
                 user=request.user, inspection_uuid=inspection_uuid, photo_uuid=photo_key, data=upload.read()

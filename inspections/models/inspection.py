@@ -96,7 +96,11 @@ class Answer(models.Model):
 
 
 class Photo(models.Model):
-    """A photo declared in an inspection's manifest; the files arrive later (received_at set)."""
+    """A photo declared in an inspection's manifest; the files arrive later (received_at set), or never when the
+    server refused it up front (refused_reason set: its declared size is above PHOTO_MAX_BYTES)."""
+
+    class Refusal(models.TextChoices):
+        TOO_LARGE = "too_large", _("照片过大")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
     uuid = models.UUIDField(_("客户端编号"), unique=True)
@@ -104,6 +108,8 @@ class Photo(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     declared_bytes = models.PositiveBigIntegerField(_("声明大小"))
     received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    # Set when the manifest was received: such a photo is never waited for and its PUT answers 413.
+    refused_reason = models.CharField(_("拒收原因"), max_length=32, choices=Refusal.choices, blank=True)
     # Relative paths: `original` under PRIVATE_MEDIA_ROOT, the derivatives under MEDIA_ROOT. No URL maps
     # either folder: every variant is served by a permission-checked view (inspections/media.py).
     original = models.CharField(_("原图（内部）"), max_length=200, blank=True)

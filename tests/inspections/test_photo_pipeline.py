@@ -73,7 +73,16 @@ DERIVED = [
     ("phones/jolla.jpg claiming 81 megapixels", lambda: forged_size(fixture("phones/jolla.jpg")),
      (413, "too_many_pixels")),
     ("gps/DSCN0021.jpg with garbled EXIF", lambda: garbled_exif(fixture("gps/DSCN0021.jpg")), ACCEPT),
-    ("the first 2 kB of phones/IMG_5195.HEIC", lambda: fixture("phones/IMG_5195.HEIC")[:2048], (400, "corrupt")),
+    # Cut inside its `meta` box: the box declares more bytes than arrived.
+    ("the first 2 kB of phones/IMG_5195.HEIC", lambda: fixture("phones/IMG_5195.HEIC")[:2048], (400, "truncated")),
+    # A grid of tiles: libheif decodes missing tiles as blank without an error, so a cut-off upload used to
+    # come out at full size with the lower part of the picture empty.
+    *(
+        (f"phones/IMG_5195.HEIC cut to {round(f * 100)} %", lambda f=f: cut(fixture("phones/IMG_5195.HEIC"), f),
+         (400, "truncated"))
+        for f in (0.05, 0.25, 0.5, 0.9, 0.999)
+    ),
+    ("phones/IMG_5195.HEIC without its mdat box", lambda: fixture("phones/IMG_5195.HEIC")[:3015], (400, "corrupt")),
 ]
 
 # JPEG markers a clean derivative may contain: SOI/EOI, tables, frame and scan headers, restart
