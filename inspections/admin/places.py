@@ -71,6 +71,7 @@ class PropertyCompanyAdmin(StreetScopedAdmin):
 
     street_path = "compounds__street"  # documentation only: scope_queryset below decides
     list_display = ("code", "name", "contact_phone", "compound_count")
+    ordering = ("code",)  # Meta.ordering is dropped by the count's GROUP BY (autocomplete pages need one)
     search_fields = ("code", "name", "contact_phone")
 
     def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
