@@ -13,6 +13,7 @@ A new route fails `test_every_route_is_classified` until it has a line in ROUTES
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import uuid
@@ -404,6 +405,7 @@ def _admin_model_route(key: str, full: str) -> bool:
     return False
 
 
+@functools.cache
 def all_routes() -> dict[str, tuple[str, URLPattern]]:
     routes = {}
     for full, name, pattern in _walk(get_resolver()):
