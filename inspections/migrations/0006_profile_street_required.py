@@ -12,7 +12,10 @@ def fill_single_street(apps, schema_editor):
     Profile = apps.get_model("inspections", "Profile")
     streets = list(Street.objects.values_list("pk", flat=True)[:2])
     if len(streets) == 1:
-        Profile.objects.filter(street__isnull=True).update(street_id=streets[0])
+        updated = Profile.objects.filter(street__isnull=True).update(street_id=streets[0])
+        if updated and schema_editor.connection.vendor == "postgresql":
+            # The deferred foreign-key checks of the update must run before the table is altered below.
+            schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
