@@ -241,3 +241,25 @@ def test_the_revoke_action_skips_people_of_another_street(client, streets):
 
     assert response.status_code == 200
     assert not BlacklistedToken.objects.exists()
+
+
+# --- related choices ----------------------------------------------------------------------------------------------
+
+
+def test_a_street_admin_cannot_file_a_place_under_another_street(client, streets):
+    s, t = streets
+    client.force_login(street_admin(s))
+    blank = {"address": "", "lat": "", "lng": "", "radius_m": "", "households": "",
+             "children-TOTAL_FORMS": "0", "children-INITIAL_FORMS": "0"}
+
+    compound = client.post("/admin/inspections/compound/add/", {
+        **blank, "code": "X-1", "name": "越界小区", "parent": Place.objects.get(code="T-K").pk})
+    community = client.post("/admin/inspections/community/add/", {**blank, "code": "X-2", "name": "越界社区",
+                                                                  "street": t.pk})
+    own = client.post("/admin/inspections/community/add/", {**blank, "code": "S-K2", "name": "新社区",
+                                                            "street": s.pk})
+
+    assert compound.status_code == 200 and "parent" in compound.context["adminform"].form.errors
+    assert community.status_code == 200 and "street" in community.context["adminform"].form.errors
+    assert not Place.objects.filter(code__startswith="X-").exists()
+    assert own.status_code == 302 and Place.objects.get(code="S-K2").street == s
