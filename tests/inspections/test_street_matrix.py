@@ -273,7 +273,7 @@ class Probe:
     other: str = "deny"
     kwargs: dict = field(default_factory=dict)
     query: object = None  # callable(StreetData) -> dict
-    data: object = None  # callable(StreetData) -> dict (form) or ("json", dict) / ("multipart", dict)
+    data: object = None  # callable(StreetData) -> form dict, ("json", dict) or ("multipart", dict); "inspection"
     public: bool = False
     aimed: bool = True  # False: the route takes nothing of a street (run once, as "own")
 
@@ -284,7 +284,7 @@ def _pub(attr):
 
 STATIC = Probe(reach=NOBODY, other="hide", aimed=False)  # pages without street data: nothing may leak
 SELF = Probe(reach=PROFILED, other="hide", aimed=False)  # about the caller only
-PUBLIC = Probe(reach=frozenset(WHO), public=True)
+PUBLIC = Probe(reach=frozenset(WHO), public=True, aimed=False)  # published: for everyone, whatever the street
 
 
 def _inspection_body(d: StreetData, versions: Versions):
