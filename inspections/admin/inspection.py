@@ -20,6 +20,8 @@ from django.utils.translation import ngettext
 from inspections.models import Answer, Inspection, Photo
 from inspections.services.sync import SyncError, inspection_restore, inspection_void
 
+from .scoping import ScopedInlineMixin, StreetScopedAdmin
+
 FLAG_LABELS = {
     "no_fix": _("无定位"),
     "poor_accuracy": _("定位精度差"),
@@ -46,7 +48,7 @@ class FlagFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedInlineMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -91,7 +93,8 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(StreetScopedAdmin):
+    street_path = "place__street"
     list_display = ("inspected_at", "place", "regime", "uploader", "score", "grade", "status", "flag_list", "voided")
     list_filter = ("regime", "status", "voided", "grade", FlagFilter, "place__kind", "inspected_at")
     search_fields = ("place__code", "place__name", "uploader__username", "uuid")

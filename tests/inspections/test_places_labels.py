@@ -73,7 +73,7 @@ def test_a_community_inspector_prints_labels_of_their_own_compounds_only(client,
 def test_readers_cannot_print_labels(client, compound, role):
     scope = {"office": Office.objects.create(street=compound.street, code="O", name="经发办")} \
         if role == Role.OFFICE_VIEWER else {}
-    login(client, role, **scope)
+    login(client, role, street=compound.street, **scope)
 
     assert client.get("/staff/labels/S-A-01/").status_code == 403
 
