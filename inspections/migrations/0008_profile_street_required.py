@@ -21,7 +21,7 @@ def fill_single_street(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0005_audit_log'),
+        ('inspections', '0007_photo_refused'),
     ]
 
     operations = [
