@@ -36,6 +36,14 @@ export async function logout() {
   });
 }
 
+/** An abort signal that fires after `ms` (AbortSignal.timeout is missing before Safari 16). */
+function deadline(ms) {
+  if (typeof AbortSignal.timeout === "function") return AbortSignal.timeout(ms);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms);
+  return controller.signal;
+}
+
 async function post(path, payload, { timeoutMs } = {}) {
   let response;
   try {
@@ -44,7 +52,7 @@ async function post(path, payload, { timeoutMs } = {}) {
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(payload),
       credentials: "omit",
-      signal: timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined,
+      signal: timeoutMs ? deadline(timeoutMs) : undefined,
     });
   } catch {
     throw new Offline("network");
