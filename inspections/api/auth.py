@@ -1,8 +1,8 @@
-"""Phone logins with JWT (SYNC.md rule 9): token, refresh, revoke and "who am I".
+"""Phone logins with JWT (SYNC.md rule 9): token, refresh, logout, revoke and "who am I".
 
-simplejwt does the token work (rotation and blacklisting are switched on in settings.SIMPLE_JWT);
-these views add the user's role to the login answer, login throttling, Chinese JSON errors and a
-staff-only revoke."""
+simplejwt signs and checks the tokens; inspections.services.tokens puts the user's login generation in
+them and rotates refresh tokens at most once each. These views add the user's role to the login answer,
+login throttling, Chinese JSON errors, a logout and a staff-only revoke."""
 
 from __future__ import annotations
 
@@ -20,12 +20,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from ..models import Role
 from ..scopes import may_manage_people, regimes_for, role_of, users_manageable_by
-from ..services.tokens import tokens_revoke
+from ..services.sync import retrying_when_locked
+from ..services.tokens import PatrolRefreshToken, refresh_token_blacklist, refresh_token_rotate, tokens_revoke
 from .serializers import ErrorSerializer
 
 
@@ -67,6 +70,8 @@ class TokenResponseSerializer(TokenPairSerializer):
 
 
 class LoginSerializer(TokenObtainPairSerializer):
+    token_class = PatrolRefreshToken
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         try:
             data = super().validate(attrs)
@@ -79,15 +84,28 @@ class LoginSerializer(TokenObtainPairSerializer):
 
 
 class RefreshSerializer(TokenRefreshSerializer):
+    token_class = PatrolRefreshToken
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Safe to run again: a rotation either commits whole or not at all.
+        return retrying_when_locked(lambda: self._rotate(attrs))
+
+    def _rotate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Signature, expiry, type and blacklist; a TokenError becomes a 401 token_not_valid in the view.
+        refresh = self.token_class(attrs["refresh"])
+        users = get_user_model()._default_manager
         try:
-            return super().validate(attrs)
-        except (AuthenticationFailed, get_user_model().DoesNotExist, ValueError, TypeError):
-            # A validly signed token whose user was deactivated (simplejwt's English message) or deleted
-            # since (simplejwt lets DoesNotExist escape as a 500).
+            user = users.filter(**{api_settings.USER_ID_FIELD: refresh.get(api_settings.USER_ID_CLAIM)}).first()
+        except (ValueError, TypeError):  # no usable user id in the token
+            user = None
+        if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
+            # A validly signed token whose user was deactivated or deleted since.
             raise AuthenticationFailed(
                 {"detail": _("账号不存在或已停用，请重新登录。"), "code": "no_active_account"}
-            ) from None
+            )
+        # Checked again under a lock: of simultaneous refreshes of one token, one gets a successor.
+        successor = refresh_token_rotate(token=refresh, user=user)
+        return {"access": str(successor.access_token), "refresh": str(successor)}
 
 
 _TOKEN_ERRORS = {
@@ -134,6 +152,51 @@ class RefreshView(LoginThrottled, TokenRefreshView):
         # A refused refresh token reaches the phone as `token_not_valid` with the project's Chinese message
         # (inspections.api.errors), like any other refused token.
         return super().post(request, *args, **kwargs)
+
+
+class LogoutView(APIView):
+    """Ends one phone's login: its refresh token is blacklisted, so it cannot be exchanged any more (the
+    access token beside it runs out within minutes; the phone forgets both). No access token is needed,
+    since it may have expired; holding the refresh token is the proof."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'  # a refused token is a 401 with this header, as on refresh
+
+    @extend_schema(
+        operation_id="auth_logout",
+        summary="Log out: blacklist this refresh token (idempotent)",
+        description=(
+            "204 whenever the token is one of ours: also when it was already rotated, logged out, revoked or "
+            "has expired (there is nothing left to end), so a phone may repeat the call. A token that is not a "
+            "validly signed refresh token is refused with 401 `token_not_valid`."
+        ),
+        request=RefreshRequestSerializer,
+        responses={
+            204: OpenApiResponse(description="logged out: the refresh token is blacklisted"),
+            **{code: _TOKEN_ERRORS[code] for code in (400, 401, 406, 415)},
+        },
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        form = RefreshRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            # The blacklist is not consulted: logging out twice is not an error.
+            token = _LogoutToken(form.validated_data["refresh"])
+        except ExpiredTokenError:
+            return Response(status=204)
+        except TokenError as error:
+            raise InvalidToken(error.args[0]) from None
+        refresh_token_blacklist(token=token)
+        return Response(status=204)
+
+
+class _LogoutToken(PatrolRefreshToken):
+    def check_blacklist(self) -> None:
+        pass
 
 
 class IsAdminRole(BasePermission):

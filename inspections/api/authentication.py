@@ -1,8 +1,9 @@
-"""JWT authentication that also honours an admin's revocation of a user's logins.
+"""JWT authentication that also honours a revocation of a user's logins.
 
-simplejwt's blacklist covers refresh tokens only; access tokens would live on for their
-15 minutes. A revocation time per user closes that gap at the cost of nothing: the user row is
-read anyway and the revocation (and profile, used by every scope check) come in the same query.
+simplejwt's blacklist covers refresh tokens only; access tokens would live on for their 15 minutes.
+Every token carries the login generation of its user (inspections.services.tokens), and a revocation
+raises it: the user row is read anyway, and the revocation (and profile, used by every scope check)
+come in the same query.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
+
+from ..services.tokens import token_is_current
 
 
 class RevocableJWTAuthentication(JWTAuthentication):
@@ -29,12 +32,7 @@ class RevocableJWTAuthentication(JWTAuthentication):
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("账号不存在或已停用，请重新登录。"), code="user_inactive")
         revocation = getattr(user, "token_revocation", None)
-        issued_at = validated_token.get("iat")
-        # iat has whole seconds, so tokens of the revocation's own second are ambiguous; they are let
-        # through so that a fresh login right after the revocation works.
-        if revocation is not None and (
-            not isinstance(issued_at, int | float) or issued_at < int(revocation.revoked_at.timestamp())
-        ):
+        if not token_is_current(validated_token, generation=revocation.generation if revocation else 0):
             raise AuthenticationFailed(_("登录已过期或已失效，请重新登录。"), code="token_not_valid")
         return user
 

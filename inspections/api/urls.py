@@ -7,7 +7,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
-from .auth import MeView, RefreshView, RevokeView, TokenView
+from .auth import LogoutView, MeView, RefreshView, RevokeView, TokenView
 from .compression import compressed_when_asked
 
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
 urlpatterns += [
     path("v1/auth/token/", TokenView.as_view(), name="api-auth-token"),
     path("v1/auth/refresh/", RefreshView.as_view(), name="api-auth-refresh"),
+    path("v1/auth/logout/", LogoutView.as_view(), name="api-auth-logout"),
     path("v1/auth/revoke/", RevokeView.as_view(), name="api-auth-revoke"),
     path("v1/me/", MeView.as_view(), name="api-me"),
 ]

@@ -59,13 +59,18 @@ class Profile(models.Model):
 
 
 class TokenRevocation(models.Model):
-    """When an admin last revoked a user's phone logins: access tokens issued before it are refused too."""
+    """How often, and when last, a user's phone logins were revoked (by an admin, or by a password change).
+
+    Every token carries the generation current when its login happened (inspections.api.authentication);
+    a token of an older generation is refused, access tokens included and whatever second it was issued in.
+    No row means generation 0."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="token_revocation",
         verbose_name=_("用户"),
     )
     revoked_at = models.DateTimeField(_("吊销时间"))
+    generation = models.PositiveIntegerField(_("吊销次数"), default=0)
 
     class Meta:
         verbose_name = _("令牌吊销")

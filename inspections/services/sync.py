@@ -74,10 +74,10 @@ def inspection_receive(
     """Store an inspection PUT by a phone, or recognise a replay of one already stored.
 
     `device_date` is the request's Date header (the phone's clock when it sent the request)."""
-    return _retrying_when_locked(lambda: _receive(user=user, uuid=uuid, body=body, device_date=device_date))
+    return retrying_when_locked(lambda: _receive(user=user, uuid=uuid, body=body, device_date=device_date))
 
 
-def _retrying_when_locked(attempt: Callable[[], Any], *, tries: int = 6) -> Any:
+def retrying_when_locked(attempt: Callable[[], Any], *, tries: int = 6) -> Any:
     """SQLite answers "table is locked" at once, without its busy timeout, when another connection to a
     shared-cache database is writing. The request is idempotent, so running it again is safe."""
     for n in range(tries):

@@ -17,13 +17,34 @@ export function saveSession(session) {
   return putKv(SESSION_KEY, session);
 }
 
-/** Forgets the tokens only; records stay under their owner for the next login of that user. */
+const LOGOUT_WAIT_MS = 5_000;
+
+/**
+ * Logs this phone out: when online, the server is told to end the refresh token (so a copy of it is worth nothing);
+ * offline, or when the server does not answer in a few seconds, the phone logs out all the same. Forgets the tokens
+ * only; records stay under their owner for the next login of that user.
+ */
 export async function logout() {
-  const session = await getSession();
-  if (session) await saveSession({ username: session.username, user: session.user, expired: true, loggedOut: true });
+  // Under the refresh lock: a refresh finishing meanwhile would otherwise store a new token pair after the logout.
+  await withLock("sortpatrol-auth", async () => {
+    const session = await getSession();
+    if (!session) return;
+    if (session.refresh && !session.expired && globalThis.navigator?.onLine !== false) {
+      await post("/auth/logout/", { refresh: session.refresh }, { timeoutMs: LOGOUT_WAIT_MS }).catch(() => null);
+    }
+    await saveSession({ username: session.username, user: session.user, expired: true, loggedOut: true });
+  });
 }
 
-async function post(path, payload) {
+/** An abort signal that fires after `ms` (AbortSignal.timeout is missing before Safari 16). */
+function deadline(ms) {
+  if (typeof AbortSignal.timeout === "function") return AbortSignal.timeout(ms);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms);
+  return controller.signal;
+}
+
+async function post(path, payload, { timeoutMs } = {}) {
   let response;
   try {
     response = await fetch(API + path, {
@@ -31,6 +52,7 @@ async function post(path, payload) {
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(payload),
       credentials: "omit",
+      signal: timeoutMs ? deadline(timeoutMs) : undefined,
     });
   } catch {
     throw new Offline("network");

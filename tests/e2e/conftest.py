@@ -1,10 +1,17 @@
-"""Browser tests: Playwright's sync API driving Debian's Chromium against Django's live server."""
+"""Browser tests: Playwright's sync API driving Debian's Chromium against Django's live server.
+
+A browser profile is closed when its test ends, and the test waits until the live server has answered
+every request it had started: closing a page aborts its requests only on the browser's side, and a
+request still running on the server while the test database is flushed inherits half a test's data or,
+on PostgreSQL, deadlocks against the flush's TRUNCATE."""
 
 from __future__ import annotations
 
 import shutil
+import threading
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -18,6 +25,37 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+DRAIN_TIMEOUT_S = 30
+
+
+class InFlight:
+    """How many requests the live server's threads are handling: from Django's request_started to its
+    request_finished, which is sent once the whole answer has been written (or the client went away).
+    Requests of the test client, made in the test's own thread, are not counted."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count += 1
+
+    def finished(self, **kwargs) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count <= 0, timeout=timeout)
+
+
+IN_FLIGHT = InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="e2e-in-flight-started")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="e2e-in-flight-finished")
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +69,17 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_server):
+def server_drained(live_server):
+    """Set up before the browser profiles that use it, so torn down after they are closed (and before
+    the database is flushed): the test ends only once the server has finished every request."""
+    yield
+    if not IN_FLIGHT.wait_until_idle(DRAIN_TIMEOUT_S):
+        pytest.fail(f"the live server was still handling {IN_FLIGHT.count} request(s) {DRAIN_TIMEOUT_S} s "
+                    "after the browser closed")
+
+
+@pytest.fixture
+def context(browser, live_server, server_drained):
     """A fresh desktop browser profile in Chinese, pointed at the live server."""
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     yield context
@@ -39,7 +87,7 @@ def context(browser, live_server):
 
 
 @pytest.fixture
-def phone(browser, live_server):
+def phone(browser, live_server, server_drained):
     """A fresh phone-sized profile with geolocation granted (a bin station in Shapingba)."""
     context = browser.new_context(
         base_url=live_server.url,

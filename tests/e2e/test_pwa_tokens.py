@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+from django.test import Client
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from inspections.models import Inspection
 
@@ -22,6 +23,19 @@ RECORD_OWNERS = """() => new Promise((resolve) => {
     all.onsuccess = () => resolve(all.result.filter((r) => r.state !== "done").map((r) => r.owner).sort());
   };
 })"""
+
+
+STORED_SESSION = """() => new Promise((resolve) => {
+  const open = indexedDB.open("sortpatrol");
+  open.onsuccess = () => {
+    const row = open.result.transaction("kv").objectStore("kv").get("session");
+    row.onsuccess = () => resolve(row.result ? row.result.value : null);
+  };
+})"""
+
+
+def refresh_status(token: str) -> int:
+    return Client().post("/api/v1/auth/refresh/", {"refresh": token}, content_type="application/json").status_code
 
 
 def weekly_visit(page) -> None:
@@ -99,3 +113,27 @@ def test_on_a_shared_phone_each_user_sees_and_sends_only_their_own_records(stree
     page.click("#tabs a[data-tab=outbox]")
     page.wait_for_selector("#outbox-empty", timeout=SYNC_TIMEOUT_MS)
     assert Inspection.objects.get().uploader.username == "wang"
+
+
+def test_logging_out_online_ends_the_refresh_token_on_the_server(street, phone):
+    page = phone.new_page()
+    log_in(page)
+    held = page.evaluate(STORED_SESSION)["refresh"]
+    with page.expect_response("**/api/v1/auth/logout/") as answer:
+        page.click("#logout")
+    page.wait_for_selector("#login-form")
+    assert answer.value.status == 204
+    stored = page.evaluate(STORED_SESSION)
+    assert stored["loggedOut"] and "refresh" not in stored and "access" not in stored
+    assert BlacklistedToken.objects.filter(token__token=held).exists()
+    assert refresh_status(held) == 401  # a copy of the token is worth nothing now
+
+    # When the server cannot be reached, the phone logs out all the same (the token then runs out by itself).
+    log_in(page)
+    second = page.evaluate(STORED_SESSION)["refresh"]
+    phone.route("**/api/v1/auth/logout/", lambda route: route.abort())
+    page.click("#logout")
+    page.wait_for_selector("#login-form")
+    assert page.evaluate(STORED_SESSION)["loggedOut"]
+    assert not BlacklistedToken.objects.filter(token__token=second).exists()
+    assert OutstandingToken.objects.filter(token=second).exists()
