@@ -343,6 +343,9 @@ ROUTES: dict[str, tuple[Probe, ...]] = {
     "api-schema-docs": (STATIC,),
     "api-auth-token": (Probe(method="POST", reach=NOBODY, other="hide", aimed=False, data=lambda d: ("json", {})),),
     "api-auth-refresh": (Probe(method="POST", reach=NOBODY, other="hide", aimed=False, data=lambda d: ("json", {})),),
+    # Logout needs only the refresh token itself (possession is the right to end it): no street in play
+    "api-auth-logout": (Probe(method="POST", reach=NOBODY, other="hide", aimed=False,
+                              data=lambda d: ("json", {"refresh": "not-a-token"})),),
     "api-auth-revoke": (Probe(method="POST", reach=ADMINS, data=lambda d: ("json", {
         "username": d.users["street_inspector"].username})),),
     "api-me": (SELF,),
