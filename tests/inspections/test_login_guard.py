@@ -11,6 +11,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from inspections.login_guard import client_address
@@ -250,3 +251,19 @@ def test_logins_without_a_request_are_not_counted(client, users):
         assert not client.login(username="wang", password="guess")
     assert client.login(username="wang", password=PASSWORD)
     assert not LoginFailureCount.objects.exists()
+
+
+def test_ended_streaks_are_forgotten_after_a_successful_login(client, users, caplog):
+    with time_machine.travel(START, tick=False) as traveller:
+        assert login(client, "nobody", "guess", REMOTE_ADDR="192.0.2.1").status_code == 401
+        traveller.shift(timedelta(minutes=10))
+        assert login(client, "someone", "guess", REMOTE_ADDR="192.0.2.2").status_code == 401
+        traveller.shift(timedelta(minutes=6))
+        with CaptureQueriesContext(connection) as queries:
+            assert login(client, "li", REMOTE_ADDR="192.0.2.3").status_code == 200
+    if connection.vendor == "postgresql":  # rows other logins hold are skipped, never waited for (no deadlock)
+        assert any("FOR UPDATE SKIP LOCKED" in query["sql"] for query in queries.captured_queries)
+    assert set(LoginFailureCount.objects.values_list("key", "failures")) == {
+        ("user:someone", 1), ("addr:192.0.2.2", 1), ("user:li", 0), ("addr:192.0.2.3", 0)
+    }
+    assert "could not purge" not in caplog.text

@@ -45,12 +45,13 @@ def server_database(tmp_path: Path) -> Iterator[str]:
     import psycopg
 
     name = f"sortpatrol_workers_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as connection:
+    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))  # the URL's own database may not exist
+    with psycopg.connect(maintenance, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
         yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
     finally:
-        with psycopg.connect(url, autocommit=True) as connection:
+        with psycopg.connect(maintenance, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
