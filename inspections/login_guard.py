@@ -17,6 +17,7 @@ calls without a request (manage.py, tests' client.login) are not HTTP logins and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import logging
@@ -52,6 +53,8 @@ def client_address(request: HttpRequest) -> str:
     remote = request.META.get("REMOTE_ADDR") or ""
     chosen = remote
     proxies = settings.TRUSTED_PROXIES
+    if proxies == 0 and "HTTP_X_FORWARDED_FOR" in request.META and not settings.DEBUG:
+        _warn_untrusted_proxy_once()
     if proxies > 0:
         forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         if forwarded:
@@ -62,6 +65,15 @@ def client_address(request: HttpRequest) -> str:
         except ValueError:
             continue
     return "unknown"
+
+
+@functools.cache
+def _warn_untrusted_proxy_once() -> None:
+    logger.warning(
+        "Requests carry X-Forwarded-For but TRUSTED_PROXIES=0: if a reverse proxy is in front, every client "
+        "behind it shares the proxy's address for login limits and throttles. Set TRUSTED_PROXIES to the number "
+        "of proxies that append to X-Forwarded-For."
+    )
 
 
 def address_key(request: HttpRequest) -> str:
@@ -83,7 +95,7 @@ def normalize_username(username: Any) -> str:
 
 def username_key(username: Any) -> str:
     name = normalize_username(username)
-    if len(name) > 150:  # longer than any real username: keep the key bounded
+    if len(name) > 150 or not name.isprintable():  # no real username: keep the key bounded and storable
         return "user#" + hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()
     return f"user:{name}"
 
@@ -108,9 +120,9 @@ class Claim:
 
     def succeeded(self) -> None:
         """The password was right: end the username's streak and give back this attempt's address claim."""
-        with transaction.atomic():
-            LoginFailureCount.objects.filter(key=self.username_key).update(failures=0)
+        with transaction.atomic():  # address first, then username, like claim(): no lock-order deadlock
             LoginFailureCount.objects.filter(key=self.address_key, failures__gt=0).update(failures=F("failures") - 1)
+            LoginFailureCount.objects.filter(key=self.username_key).update(failures=0)
         _purge_stale(timezone.now())
 
 

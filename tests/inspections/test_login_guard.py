@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from inspections.login_guard import client_address
+from inspections.login_guard import _warn_untrusted_proxy_once, client_address
 from inspections.models import LoginFailureCount
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +267,19 @@ def test_ended_streaks_are_forgotten_after_a_successful_login(client, users, cap
         ("user:someone", 1), ("addr:192.0.2.2", 1), ("user:li", 0), ("addr:192.0.2.3", 0)
     }
     assert "could not purge" not in caplog.text
+
+
+def test_an_untrusted_forwarded_for_header_is_reported_once_in_production(client, users, settings, caplog):
+    settings.DEBUG = False
+    _warn_untrusted_proxy_once.cache_clear()
+    for _ in range(3):
+        assert login(client, "li", HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 200
+    assert caplog.text.count("Requests carry X-Forwarded-For but TRUSTED_PROXIES=0") == 1
+    _warn_untrusted_proxy_once.cache_clear()
+
+
+def test_unprintable_usernames_are_counted_under_a_digest(client, users):
+    for _ in range(3):
+        assert login(client, "wang\tx", "guess").status_code == 401
+    assert LoginFailureCount.objects.get(key__startswith="user#").failures == 3
+    assert_locked(login(client, "WANG\tX"))
