@@ -10,7 +10,7 @@ import time_machine
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.cache import cache, caches
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
@@ -283,3 +283,26 @@ def test_unprintable_usernames_are_counted_under_a_digest(client, users):
         assert login(client, "wang\tx", "guess").status_code == 401
     assert LoginFailureCount.objects.get(key__startswith="user#").failures == 3
     assert_locked(login(client, "WANG\tX"))
+
+
+def test_an_admin_sees_the_lockout_and_lifts_it(client, users):
+    for _ in range(3):
+        assert login(client, "wang", "guess").status_code == 401
+    assert_locked(login(client, "wang"))
+    staff = Client()
+    staff.force_login(User.objects.get(username="boss"))
+    page = staff.get("/admin/inspections/loginfailurecount/")
+    assert page.status_code == 200 and "user:wang" in page.content.decode()
+    response = staff.post(
+        "/admin/inspections/loginfailurecount/", {"action": "unlock", "_selected_action": ["user:wang"]}
+    )
+    assert response.status_code == 302
+    assert LoginFailureCount.objects.get(key="user:wang").failures == 0
+    assert login(client, "wang").status_code == 200
+
+
+def test_people_without_the_admin_role_do_not_see_the_counters(client, users):
+    clerk = User.objects.create_user(username="clerk", password=PASSWORD, is_staff=True)
+    staff = Client()
+    staff.force_login(clerk)
+    assert staff.get("/admin/inspections/loginfailurecount/").status_code == 403

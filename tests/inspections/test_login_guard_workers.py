@@ -120,7 +120,7 @@ def server(request, tmp_path) -> Iterator[Server]:
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 120
             while True:  # poll until both workers answer, within a deadline
                 assert process.poll() is None, error_log.read_text()
                 try:
