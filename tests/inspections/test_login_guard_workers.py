@@ -124,9 +124,9 @@ def server(request, tmp_path) -> Iterator[Server]:
             while True:  # poll until both workers answer, within a deadline
                 assert process.poll() is None, error_log.read_text()
                 try:
-                    urllib.request.urlopen(f"{url}/admin/login/", timeout=5).close()
+                    urllib.request.urlopen(f"{url}/admin/login/", timeout=10).close()
                     break
-                except (urllib.error.URLError, ConnectionError):
+                except OSError:  # refused, reset, or a worker still booting past the probe's timeout
                     assert time.monotonic() < deadline, "gunicorn did not start in time:\n" + error_log.read_text()
                     time.sleep(0.1)
             yield Server(url, access_log)
