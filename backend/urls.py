@@ -1,8 +1,6 @@
 """URL map. Each area keeps its own prefix: the PWA at /, the API at /api/v1/, staff at /admin/ and /staff/,
 the public lists at /public/."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +23,10 @@ urlpatterns = [
     path("", include("inspections.urls")),
 ]
 
-if settings.DEBUG:
-    # Public derivatives only: originals live outside MEDIA_ROOT.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No media folder is served, not even under DEBUG: photos go through inspections/media.py.
+
+# Under /api/ these answer JSON in the API's error shape; elsewhere Django's own pages (inspections/api/errors.py).
+handler400 = "inspections.api.errors.bad_request"
+handler403 = "inspections.api.errors.permission_denied"
+handler404 = "inspections.api.errors.page_not_found"
+handler500 = "inspections.api.errors.server_error"

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PHOTOS = ROOT.parent / "shared" / "fixtures" / "photos" / "gps"
+PHOTOS = ROOT / "tests" / "fixtures" / "photos" / "gps"
 WORK = tempfile.TemporaryDirectory(prefix="sortpatrol-bench-sync-")
 ENV = {
     **os.environ,

@@ -20,6 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from inspections.admin.scoping import SHARED, ScopedInlineMixin, StreetScopedAdmin
+
 from . import services
 from .documents import DocumentInvalid, load_json
 from .models import Checklist, ChecklistVersion, Item, VersionLocked
@@ -30,7 +32,7 @@ def _is_draft(version: ChecklistVersion | None) -> bool:
     return version is None or version.state == ChecklistVersion.State.DRAFT
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(ScopedInlineMixin, admin.TabularInline):
     model = Item
     extra = 0
     fields = (
@@ -59,7 +61,8 @@ class ImportForm(forms.Form):
 
 
 @admin.register(ChecklistVersion)
-class ChecklistVersionAdmin(admin.ModelAdmin):
+class ChecklistVersionAdmin(StreetScopedAdmin):
+    street_path = SHARED  # one set of checklists for every street: read by staff, changed by superusers
     list_display = ("checklist", "number", "state", "item_count", "published_at", "published_by", "retired_at")
     list_filter = ("state", "checklist__place_kind", "checklist__regime")
     list_select_related = ("checklist", "published_by")
@@ -203,7 +206,7 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/checklists/checklistversion/diff.html", context)
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ScopedInlineMixin, admin.TabularInline):
     model = ChecklistVersion
     fields = ("number", "state", "published_at", "retired_at")
     readonly_fields = fields
@@ -216,7 +219,8 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Checklist)
-class ChecklistAdmin(admin.ModelAdmin):
+class ChecklistAdmin(StreetScopedAdmin):
+    street_path = SHARED
     list_display = ("title", "place_kind", "regime", "published_version")
     list_filter = ("place_kind", "regime")
     inlines = [VersionInline]
@@ -233,4 +237,4 @@ class ChecklistAdmin(admin.ModelAdmin):
         return ()
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return obj is None or not obj.versions.exists()
+        return (obj is None or not obj.versions.exists()) and super().has_delete_permission(request, obj)

@@ -1,4 +1,4 @@
-"""The photo pipeline: check an uploaded file, decode it fully, and re-encode public derivatives.
+"""The photo pipeline: check an uploaded file, decode it fully, and re-encode metadata-free derivatives.
 
 Pure module (Pillow + settings, no ORM) so the sync API, the admin and the benchmark share it.
 
@@ -174,7 +174,7 @@ def process_photo(data: bytes) -> ProcessedPhoto:
         raise _too_many_pixels() from None
     except OSError as exc:
         if "truncated" in str(exc).lower():
-            raise PhotoRejected("truncated", _("照片文件不完整（上传中断或文件损坏），请重新拍摄或上传。")) from None
+            raise _truncated() from None
         raise _corrupt() from None
     except Exception:
         # The contract: any other decoder surprise (see _DECODER_ERRORS) is a rejected file, never a 500.
@@ -189,6 +189,36 @@ def _too_many_pixels() -> PhotoRejected:
     )
 
 
+def _truncated() -> PhotoRejected:
+    return PhotoRejected("truncated", _("照片文件不完整（上传中断或文件损坏），请重新拍摄或上传。"))
+
+
+def _heif_cut_short(data: bytes) -> bool:
+    """Whether a top-level box of the HEIF file runs past its end. libheif decodes a grid image whose tiles
+    are missing without an error (the lower part of the picture blank), so a cut-off file must be caught
+    here: its last box (the `mdat` holding the tiles, or `meta` when cut earlier) declares more bytes than
+    arrived. The walk stops at anything that is not a box header (bytes appended after the last box are
+    never read, as for the other formats)."""
+    offset, end = 0, len(data)
+    while end - offset >= 8:
+        size, kind = int.from_bytes(data[offset : offset + 4], "big"), data[offset + 4 : offset + 8]
+        if not all(0x20 <= c < 0x7F for c in kind):
+            return False
+        header = 8
+        if size == 1:  # a 64-bit size follows the type
+            if end - offset < 16:
+                return True
+            size, header = int.from_bytes(data[offset + 8 : offset + 16], "big"), 16
+        elif size == 0:  # the box runs to the end of the file
+            return False
+        if size < header:
+            return False
+        if offset + size > end:
+            return True
+        offset += size
+    return False
+
+
 def _corrupt() -> PhotoRejected:
     return PhotoRejected("corrupt", _("照片文件已损坏，无法读取，请重新拍摄或上传。"))
 
@@ -199,6 +229,8 @@ def _process(data: bytes, content_type: str, ext: str, pil_format: str) -> Proce
         raise RuntimeError("ImageFile.LOAD_TRUNCATED_IMAGES must stay off for the photo pipeline")
     if pil_format == "JPEG" and data.count(b"\xff\xda") > JPEG_MAX_SCANS:
         raise _corrupt()
+    if pil_format == "HEIF" and _heif_cut_short(data):
+        raise _truncated()
     img = Image.open(io.BytesIO(data), formats=[pil_format])
     full_w, full_h = img.size
     if full_w <= 0 or full_h <= 0:
@@ -381,12 +413,13 @@ def _degrees(dms: object, ref: object, negative_ref: str) -> float | None:
 
 
 def store_photo(processed: ProcessedPhoto) -> StoredPaths:
-    """Write the original privately and the derivatives publicly, under generated names, atomically.
+    """Write the original under PRIVATE_MEDIA_ROOT and the derivatives under MEDIA_ROOT (neither is mapped to a URL:
+    inspections/media.py serves them after a check), under generated names, atomically.
 
     Call delete_stored(paths) if the surrounding database transaction fails."""
     month = dj_timezone.localtime().strftime("%Y/%m")
     public_name = secrets.token_urlsafe(18)
-    # A separate random name: a public URL tells nothing about where the original is.
+    # A separate random name: a derivative's path tells nothing about where the original is.
     paths = StoredPaths(
         original=f"originals/{month}/{secrets.token_urlsafe(18)}.{processed.original_ext}",
         display=f"photos/{month}/{public_name}.jpg",

@@ -6,6 +6,9 @@ Regimes by role (SYNC.md leaves this to us; DESIGN.md: covert inspections are fo
 - admin, street inspector: weekly guidance, monthly covert, quarterly assessment;
 - community inspector: weekly guidance only (bin-side coaching in their own communities);
 - office viewer, property-company user: none (they read published results).
+
+Streets: every record belongs to one street, and every user but a superuser is confined to the street of
+their profile. A missing street denies, it never widens: a user without a street sees nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from checklists.models import UNIT_KINDS, PlaceKind, Regime
 
-from .models import Place, Role
+from .models import Place, Role, Street
 
 INSPECTING_ROLES = {
     Role.ADMIN: (Regime.WEEKLY_GUIDANCE, Regime.MONTHLY_COVERT, Regime.QUARTERLY_ASSESSMENT),
@@ -38,11 +41,69 @@ def regimes_for(user: AbstractBaseUser | AnonymousUser | None) -> tuple[str, ...
     return tuple(str(r) for r in INSPECTING_ROLES.get(role_of(user), ()))
 
 
-def _street_filter(user: AbstractBaseUser) -> Q:
+def _is_live(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def street_id_of(user: AbstractBaseUser | AnonymousUser | None) -> int | None:
+    """The street of the user's profile, or None (no profile, no street, not logged in)."""
+    if not _is_live(user):
+        return None
     profile = getattr(user, "profile", None)
-    if profile is not None and profile.street_id:
-        return Q(street_id=profile.street_id)
-    return Q()
+    return profile.street_id if profile is not None else None
+
+
+NOTHING = Q(pk__in=[])
+
+
+def street_q(user: AbstractBaseUser | AnonymousUser | None, path: str = "street") -> Q:
+    """Limits rows whose street is reached by `path` (e.g. "place__street") to the user's street.
+
+    A superuser reaches every street; anyone else their profile's street; without a street, nothing."""
+    if not _is_live(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    street_id = street_id_of(user)
+    return Q(**{path: street_id}) if street_id is not None else NOTHING
+
+
+def _street_filter(user: AbstractBaseUser) -> Q:
+    return street_q(user, "street")
+
+
+def streets_of(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Street]:
+    """The streets whose records this user may reach at all."""
+    return Street.objects.filter(street_q(user, "pk"))
+
+
+def admin_street_q(user: AbstractBaseUser | AnonymousUser | None, path: str) -> Q:
+    """What of a street's records the Django admin shows this user (on top of Django's model permissions).
+
+    A superuser everything; street staff (admin, street inspector) their street's; community, office and
+    company users nothing, whatever permissions they were given: their scope is narrower than a street."""
+    if _is_live(user) and user.is_superuser:
+        return Q()
+    if not is_staff_reader(user):
+        return NOTHING
+    return street_q(user, path)
+
+
+def may_manage_people(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Who may change people and revoke their logins: superusers, and admins of a street (for that street)."""
+    if not _is_live(user):
+        return False
+    return user.is_superuser or (role_of(user) == Role.ADMIN and street_id_of(user) is not None)
+
+
+def users_manageable_by(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet:
+    """The users whose logins this user may revoke: a superuser anyone, a street admin their street's people."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()._default_manager.all()
+    if not may_manage_people(user):
+        return users.none()
+    return users.filter(street_q(user, "profile__street"))
 
 
 def places_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Place]:
@@ -53,19 +114,19 @@ def places_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet
         return places.filter(_street_filter(user))
     if role == Role.COMMUNITY_INSPECTOR:
         ids = list(user.profile.communities.values_list("id", flat=True))
-        return places.filter(
+        return places.filter(_street_filter(user)).filter(
             Q(id__in=ids)
             | Q(parent_id__in=ids)  # compounds and units
             | Q(parent__parent_id__in=ids)  # bin stations of compounds and units
         )
     if role == Role.OFFICE_VIEWER:
         office_id = user.profile.office_id
-        return places.filter(
+        return places.filter(_street_filter(user)).filter(
             Q(kind__in=UNIT_KINDS, office_id=office_id) | Q(kind=PlaceKind.BIN_STATION, parent__office_id=office_id)
         )
     if role == Role.COMPANY_USER:
         company_id = user.profile.company_id
-        return places.filter(
+        return places.filter(_street_filter(user)).filter(
             Q(kind=PlaceKind.COMPOUND, company_id=company_id)
             | Q(kind=PlaceKind.BIN_STATION, parent__company_id=company_id)
         )
@@ -81,6 +142,41 @@ def places_inspectable_by(user: AbstractBaseUser | AnonymousUser | None) -> Quer
 
 def can_inspect(user: AbstractBaseUser | AnonymousUser | None, place: Place, regime: str) -> bool:
     return regime in regimes_for(user) and places_inspectable_by(user).filter(pk=place.pk).exists()
+
+
+def may_change_person(user: AbstractBaseUser | AnonymousUser | None, person: AbstractBaseUser) -> bool:
+    """A superuser changes anyone. A street admin changes the people of their street, but not superusers nor
+    other admins: only a superuser makes, moves or changes an admin."""
+    if _is_live(user) and user.is_superuser:
+        return True
+    if not may_manage_people(user) or person.is_superuser or role_of_any(person) == Role.ADMIN:
+        return False
+    return users_manageable_by(user).filter(pk=person.pk).exists()
+
+
+def role_of_any(person: AbstractBaseUser) -> str | None:
+    """A person's role whether or not they may log in now (role_of is None for inactive users)."""
+    profile = getattr(person, "profile", None)
+    return profile.role if profile is not None else (Role.ADMIN if person.is_superuser else None)
+
+
+def companies_admin_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
+    """Property companies have no street. In the admin, street staff reach the companies that manage a compound
+    in their street, and those that manage none yet (just added, to be attached to a compound)."""
+    if _is_live(user) and user.is_superuser:
+        return Q()
+    in_street = admin_street_q(user, "street")
+    if in_street == NOTHING:
+        return NOTHING
+    compounds = Place.objects.filter(kind=PlaceKind.COMPOUND, company__isnull=False)
+    return Q(pk__in=compounds.filter(in_street).values("company_id")) | ~Q(pk__in=compounds.values("company_id"))
+
+
+def company_editable_by(user: AbstractBaseUser | AnonymousUser | None, company) -> bool:
+    """A company that also manages compounds of another street is changed by a superuser only."""
+    if _is_live(user) and user.is_superuser:
+        return True
+    return not Place.objects.filter(company=company).exclude(street_q(user, "street")).exists()
 
 
 def is_staff_reader(user: AbstractBaseUser | AnonymousUser | None) -> bool:

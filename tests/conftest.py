@@ -6,6 +6,19 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
+from django.conf import settings as django_settings  # noqa: E402
+from django.test import override_settings  # noqa: E402
+
+# pytest-django has imported backend.settings (DEBUG off) before this file: serve static files from the app
+# folders as the development server does, so the suite needs no collectstatic (settings.STATIC_FROM_APP_FOLDERS).
+override_settings(
+    STATIC_FROM_APP_FOLDERS=True,
+    STORAGES={
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+    WHITENOISE_USE_FINDERS=True,
+).enable()
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +27,7 @@ def _fast_and_isolated(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.LANGUAGE_CODE = "zh-hans"
+    settings.DEMO_LOGINS_FILE = tmp_path / "var" / "demo_logins.txt"
     # Throttle counters and cached pages live in the cache, a database table (settings.CACHES): every test
     # that can reach the database starts from an empty one. (Tests without database access cannot touch it.)
     from django.core.cache import cache

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from inspections.models import AuditEvent, Role
 from inspections.scopes import role_of
 
+from .scoping import StreetScopedAdmin
+
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(StreetScopedAdmin):
+    street_path = "street"  # events without a street (none today) are a superuser's only
     list_display = ("at", "actor_name", "action", "target_type", "target_label", "reason", "street")
     list_filter = ("action", "target_type", "at")
     search_fields = ("actor_name", "target_label", "target_id", "reason")
@@ -20,17 +22,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     readonly_fields = ("at", "actor", "actor_name", "street", "action", "target_type", "target_id",
                        "target_label", "reason", "details")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
-        events = super().get_queryset(request)
-        if request.user.is_superuser:
-            return events
-        profile = getattr(request.user, "profile", None)
-        if role_of(request.user) != Role.ADMIN or profile is None or profile.street_id is None:
-            return events.none()
-        return events.filter(street_id=profile.street_id)
-
     def has_view_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return request.user.is_superuser or role_of(request.user) == Role.ADMIN
+        allowed = request.user.is_superuser or role_of(request.user) == Role.ADMIN
+        return allowed and self._reachable(request, obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

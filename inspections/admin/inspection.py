@@ -6,19 +6,21 @@ A voided inspection stays stored and visible here; it no longer counts towards a
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from inspections.models import Answer, Inspection, Photo
 from inspections.services.sync import SyncError, inspection_restore, inspection_void
+
+from .scoping import ScopedInlineMixin, StreetScopedAdmin
 
 FLAG_LABELS = {
     "no_fix": _("无定位"),
@@ -26,6 +28,7 @@ FLAG_LABELS = {
     "far_from_place": _("距场所过远"),
     "mock_location": _("模拟定位"),
     "clock_skew": _("设备时钟偏差"),
+    "photo_refused": _("照片被拒收"),
 }
 
 
@@ -45,7 +48,7 @@ class FlagFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedInlineMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -64,25 +67,34 @@ class AnswerInline(ReadOnlyInline):
 
 class PhotoInline(ReadOnlyInline):
     model = Photo
-    fields = ("preview", "item_code", "received_at", "content_type", "width", "height", "exif_taken_at",
-              "exif_lat", "exif_lng", "sha256")
+    fields = ("preview", "item_code", "received_at", "refused_reason", "content_type", "width", "height",
+              "exif_taken_at", "exif_lat", "exif_lng", "sha256", "withdrawal")
     readonly_fields = fields
 
     @admin.display(description=_("缩略图"))
     def preview(self, photo: Photo) -> str:
+        # Both through the permission-checked view (no media folder is served).
         if not photo.thumbnail:
             return _("未收到")
         return format_html(
-            '<a href="{}" target="_blank"><img src="{}{}" alt="" height="80"></a>',
-            reverse("api-photo-original", args=[photo.uuid]), settings.MEDIA_URL, photo.thumbnail,
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" height="80"></a>',
+            photo.original_url, photo.thumbnail_url,
         )
+
+    @admin.display(description=_("撤回公示"))
+    def withdrawal(self, photo: Photo) -> str:
+        if photo.public_withdrawn_at is None:
+            return ""
+        return format_html("{} {}：{}", localize(localtime(photo.public_withdrawn_at)), photo.public_withdrawn_by,
+                           photo.public_withdrawn_reason)
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(StreetScopedAdmin):
+    street_path = "place__street"
     list_display = ("inspected_at", "place", "regime", "uploader", "score", "grade", "status", "flag_list", "voided")
     list_filter = ("regime", "status", "voided", "grade", FlagFilter, "place__kind", "inspected_at")
     search_fields = ("place__code", "place__name", "uploader__username", "uuid")

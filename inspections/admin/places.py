@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from checklists.models import UNIT_KINDS, PlaceKind
+from inspections import scopes
 from inspections.models import BinStation, Community, Compound, Office, Place, PropertyCompany, Street, Unit
 from inspections.services.places import places_restore, places_retire
 from inspections.services.places_import import (
@@ -30,15 +31,26 @@ from inspections.services.places_import import (
     street_for_import,
 )
 
+from .scoping import ScopedInlineMixin, StreetScopedAdmin, scope_for
+
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(StreetScopedAdmin):
+    street_path = "pk"
     list_display = ("code", "name", "district")
     search_fields = ("code", "name", "district")
 
+    # A street admin may edit their own street's name; only a superuser adds or deletes streets.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Street | None = None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(StreetScopedAdmin):
+    street_path = "street"
     list_display = ("code", "name", "street", "unit_count")
     list_filter = ("street",)
     search_fields = ("code", "name")
@@ -52,9 +64,26 @@ class OfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PropertyCompany)
-class PropertyCompanyAdmin(admin.ModelAdmin):
+class PropertyCompanyAdmin(StreetScopedAdmin):
+    """A company has no street: scopes.companies_admin_q says which a street admin reaches (those managing a
+    compound in the street, and new ones managing none yet); one that also serves another street is read-only
+    for them (scopes.company_editable_by)."""
+
+    street_path = "compounds__street"  # documentation only: scope_queryset below decides
     list_display = ("code", "name", "contact_phone", "compound_count")
+    ordering = ("code",)  # Meta.ordering is dropped by the count's GROUP BY (autocomplete pages need one)
     search_fields = ("code", "name", "contact_phone")
+
+    def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(scopes.companies_admin_q(request.user))
+
+    def has_change_permission(self, request: HttpRequest, obj: PropertyCompany | None = None) -> bool:
+        editable = obj is None or scopes.company_editable_by(request.user, obj)
+        return editable and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: PropertyCompany | None = None) -> bool:
+        editable = obj is None or scopes.company_editable_by(request.user, obj)
+        return editable and super().has_delete_permission(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(n_compounds=Count("compounds"))
@@ -71,8 +100,8 @@ class CommunityFilter(admin.SimpleListFilter):
     parameter_name = "community"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [(str(pk), name) for pk, name in
-                Place.objects.filter(kind=PlaceKind.COMMUNITY).order_by("code").values_list("pk", "name")]
+        communities = scope_for(request, Place, Place.objects.filter(kind=PlaceKind.COMMUNITY))
+        return [(str(pk), name) for pk, name in communities.order_by("code").values_list("pk", "name")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if not self.value():
@@ -103,7 +132,7 @@ def _form_for(kind: str | None, kinds: tuple[str, ...] = ()) -> type[PlaceForm]:
     return type("PlaceForm", (PlaceForm,), attrs)
 
 
-class BinStationInline(admin.TabularInline):
+class BinStationInline(ScopedInlineMixin, admin.TabularInline):
     model = BinStation
     fk_name = "parent"
     form = _form_for(PlaceKind.BIN_STATION)
@@ -116,8 +145,10 @@ class BinStationInline(admin.TabularInline):
     verbose_name_plural = _("投放点")
 
 
-class PlaceAdminBase(admin.ModelAdmin):
+class PlaceAdminBase(StreetScopedAdmin):
     """What every place page shares: no delete, retire/restore, search, filters, import button."""
+
+    street_path = "street"
 
     list_display = ("code", "name", "parent", "status")
     list_filter = (CommunityFilter, "status")
@@ -242,16 +273,26 @@ class PlaceAdmin(PlaceAdminBase):
         view = self.admin_site.admin_view(self.import_view)
         return [path("import/", view, name="inspections_place_import"), *super().get_urls()]
 
+    def _only_street(self, request: HttpRequest) -> Street:
+        """No street chosen: the caller's own (a street admin), or the only one in the system (a superuser)."""
+        if not request.user.is_superuser:
+            streets = list(scope_for(request, Street, Street.objects.all())[:2])
+            if len(streets) != 1:
+                raise PermissionDenied
+            return streets[0]
+        return street_for_import(None)
+
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("inspections.add_place"):
             raise PermissionDenied
         form = PlacesImportForm(request.POST or None, request.FILES or None)
+        form.fields["street"].queryset = scope_for(request, Street, Street.objects.all())
         report = lines = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             street = form.cleaned_data["street"]
             try:
-                target = street or street_for_import(None)
+                target = street or self._only_street(request)
                 rows = place_rows_read(file=upload, filename=upload.name)
                 report = places_import(rows=rows, street=target, crs=form.cleaned_data["crs"],
                                        skip_bad=form.cleaned_data["skip_bad"], by=request.user,

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models import PlaceScore, RankingPublication
 
+from .scoping import StreetScopedAdmin
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+class ReadOnlyAdmin(StreetScopedAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -22,6 +24,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(PlaceScore)
 class PlaceScoreAdmin(ReadOnlyAdmin):
+    street_path = "place__street"
     list_display = ["place", "regime", "period", "sum_tenths", "count", "veto_count"]
     list_filter = ["regime", "period"]
     search_fields = ["place__name", "place__code"]
@@ -30,6 +33,7 @@ class PlaceScoreAdmin(ReadOnlyAdmin):
 
 @admin.register(RankingPublication)
 class RankingPublicationAdmin(ReadOnlyAdmin):
+    street_path = "street"
     list_display = ["__str__", "state", "computed_at", "published_at", "published_by", "desk_page"]
     list_filter = ["state", "period_kind", "street"]
     exclude = ["data"]

@@ -24,7 +24,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from ..login_guard import lockout_of
 from ..models import Role
-from ..scopes import regimes_for, role_of
+from ..scopes import may_manage_people, regimes_for, role_of, users_manageable_by
 from ..services.tokens import tokens_revoke
 from .errors import ApiError
 from .serializers import ErrorSerializer
@@ -149,14 +149,17 @@ class IsAdminRole(BasePermission):
     message = gettext_lazy("只有管理员可以吊销登录令牌。")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return role_of(request.user) == Role.ADMIN
+        return may_manage_people(request.user)  # a superuser, or an admin of a street
 
 
 class RevokeRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
 
     def validate_username(self, value: str) -> AbstractBaseUser:
-        user = get_user_model()._default_manager.filter(**{get_user_model().USERNAME_FIELD: value}).first()
+        # Only the people of the caller's street (scopes.users_manageable_by): someone of another street is
+        # "no such user", the same answer as a name nobody has, so the endpoint reveals no other street's names.
+        users = users_manageable_by(self.context["request"].user)
+        user = users.filter(**{get_user_model().USERNAME_FIELD: value}).first()
         if user is None:
             raise serializers.ValidationError(_("没有这个用户。"))
         return user
@@ -182,7 +185,7 @@ class RevokeView(APIView):
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
-        form = RevokeRequestSerializer(data=request.data)
+        form = RevokeRequestSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         user = form.validated_data["username"]
         revoked = tokens_revoke(user=user, by=request.user)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import is_valid_path
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -82,3 +84,62 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             message = _("登录已过期或已失效，请重新登录。")
     response.data = error_body(code, message, fields)
     return response
+
+
+# Errors raised outside DRF's views (no such URL, a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a crash) reach
+# Django's handlers; under /api/ they answer in the same JSON shape, elsewhere as Django's own pages.
+API_PREFIX = "/api/"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def json_error(status_code: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(error_body(code, message), status=status_code, json_dumps_params={"ensure_ascii": False})
+
+
+def error_for_status(status_code: int) -> JsonResponse:
+    """The JSON answer for an error that came without one (a handler, a middleware, DEBUG's pages)."""
+    code, message = {
+        400: ("bad_request", _("请求无法处理。")),
+        403: ("forbidden", _("没有权限执行此操作。")),
+        404: ("not_found", _("没有这个接口地址。")),
+        405: ("method_not_allowed", _("此接口不支持这个请求方法。")),
+        413: ("too_large", _("请求内容太大。")),
+    }.get(status_code, ("error" if status_code < 500 else "server_error", _("服务器出错了，请稍后再试。")))
+    return json_error(status_code, code, message)
+
+
+def missing_slash_error(request: HttpRequest) -> JsonResponse | None:
+    """A JSON 404 naming the right address when only the trailing slash is missing (instead of a redirect
+    that would drop a PUT's body), or None when the path is fine or wrong in another way."""
+    path = request.path_info
+    if path.endswith("/") or is_valid_path(path) or not is_valid_path(f"{path}/"):
+        return None
+    message = _("接口地址要以 / 结尾：%(path)s/") % {"path": request.path}
+    return json_error(404, "missing_trailing_slash", message)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return missing_slash_error(request) or error_for_status(404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return error_for_status(413 if isinstance(exception, RequestDataTooBig) else 400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return error_for_status(403)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return error_for_status(500)
+    return defaults.server_error(request)

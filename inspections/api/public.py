@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from ..models import RankingPublication
 from ..public.present import list_title, period_label, present_lists
+from .compression import compressed_when_asked
 from .errors import ApiError
 from .throttling import ClientScopedRateThrottle
 
@@ -112,6 +113,7 @@ class PublicThrottled:
     throttle_scope = "public"
 
 
+@compressed_when_asked
 class PublicListsView(PublicThrottled, APIView):
     @extend_schema(operation_id="public_lists", responses=PublicListSummary(many=True), tags=["public"])
     def get(self, request: Request) -> Response:
@@ -119,6 +121,7 @@ class PublicListsView(PublicThrottled, APIView):
         return Response(PublicListSummary(rows, many=True).data)
 
 
+@compressed_when_asked
 class PublicListView(PublicThrottled, APIView):
     @extend_schema(operation_id="public_list", responses=PublicListDetail, tags=["public"])
     def get(self, request: Request, pk: int) -> Response:

@@ -14,7 +14,7 @@ from checklists.models import PlaceKind, Regime
 
 from ..models import Grade, Inspection, Role
 
-FLAGS = ("no_fix", "poor_accuracy", "far_from_place", "mock_location", "clock_skew")
+FLAGS = ("no_fix", "poor_accuracy", "far_from_place", "mock_location", "clock_skew", "photo_refused")
 
 
 @extend_schema_field(
@@ -68,10 +68,19 @@ class InspectionInSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class RefusedPhotoSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    item = serializers.CharField()
+    code = serializers.ChoiceField(choices=["too_large"])
+    limit = serializers.IntegerField(help_text="PHOTO_MAX_BYTES")
+    message = serializers.CharField()
+
+
 class InspectionStatusSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     status = serializers.ChoiceField(choices=Inspection.Status.choices)
     missing_photos = serializers.ListField(child=serializers.UUIDField())
+    refused_photos = RefusedPhotoSerializer(many=True, help_text="photos the server refused; never waited for")
     score = serializers.FloatField(allow_null=True)
     grade = serializers.ChoiceField(choices=Grade.choices, allow_null=True)
     vetoed = serializers.BooleanField()

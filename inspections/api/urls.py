@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 from .auth import MeView, RefreshView, RevokeView, TokenView
+from .compression import compressed_when_asked
 
 urlpatterns = [
     path("v1/pack/", views.PackView.as_view(), name="api-pack"),
@@ -19,7 +20,7 @@ urlpatterns = [
         name="api-inspection-photo",
     ),
     path("v1/photos/<str:uuid>/original", views.PhotoOriginalView.as_view(), name="api-photo-original"),
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
+    path("schema/", compressed_when_asked(SpectacularAPIView.as_view(permission_classes=[])), name="api-schema"),
     path("schema/docs/", views.SchemaDocsView.as_view(), name="api-schema-docs"),
 ]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid as uuid_lib
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -27,17 +27,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import Photo
-from ..scopes import is_staff_reader
+from ..media import file_response
 from ..selectors.inspections import (
     inspection_for_status,
     inspection_history,
     inspection_status,
-    inspections_visible_to,
     pack_for,
 )
-from ..services.sync import SyncError, inspection_receive, photo_receive
+from ..selectors.photos import photo_for_staff
+from ..services.sync import SyncError, inspection_receive, photo_receive, photo_too_large
 from . import serializers as s
+from .compression import compressed_when_asked, etag_matches
 from .errors import ApiError
 from .parsers import BoundedJSONParser, too_large
 
@@ -77,6 +77,7 @@ def _device_date(request: Request) -> str | None:
     return request.headers.get("Date") or request.headers.get("X-Device-Date")
 
 
+@compressed_when_asked
 class PackView(APIView):
     @extend_schema(
         operation_id="pack",
@@ -87,10 +88,11 @@ class PackView(APIView):
         pack = pack_for(request.user)
         # The tag covers the content, not server_time: an unchanged pack answers 304 however often asked.
         digest = hashlib.sha256(json.dumps(pack, sort_keys=True, default=str).encode()).hexdigest()
-        etag = f'"{digest[:32]}"'
+        # Weak: equal tags mean the same content, not the same bytes (server_time, and gzip when asked).
+        etag = f'W/"{digest[:32]}"'
         # Private (it is this user's scope) and always revalidated: the phone keeps its copy and asks again.
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-        if etag in (request.headers.get("If-None-Match") or ""):
+        if etag_matches(etag, request.headers.get("If-None-Match")):
             return Response(status=304, headers=headers)
         return Response({"server_time": timezone.localtime().isoformat(), **pack}, headers=headers)
 
@@ -101,6 +103,7 @@ class InspectionPagination(PageNumberPagination):
     max_page_size = 200
 
 
+@compressed_when_asked
 class InspectionListView(ListAPIView):
     serializer_class = s.InspectionListItemSerializer
     pagination_class = InspectionPagination
@@ -187,7 +190,7 @@ class PhotoUploadView(APIView):
         except ValueError:
             declared = 0
         if declared > settings.PHOTO_MAX_BYTES + 64 * 1024:
-            raise too_large()
+            _raise(photo_too_large())
         try:
             upload = request.FILES.get("file")
         except (RequestDataTooBig, SuspiciousOperation):
@@ -199,7 +202,7 @@ class PhotoUploadView(APIView):
                 status_code=400, code="invalid", message=_("缺少照片文件。"), fields={"file": [_("缺少照片文件。")]}
             )
         if upload.size > settings.PHOTO_MAX_BYTES:
-            raise ApiError(status_code=413, code="too_large", message=_("照片太大（上限10 MB）。"))
+            _raise(photo_too_large())
         try:
             received = photo_receive(
                 user=request.user, inspection_uuid=inspection_uuid, photo_uuid=photo_key, data=upload.read()
@@ -218,16 +221,11 @@ class PhotoOriginalView(APIView):
         responses={(200, "image/*"): OpenApiResponse(description="the original bytes"), **errors(404)},
     )
     def get(self, request: Request, uuid: str) -> HttpResponse:
-        visible = inspections_visible_to(request.user)
-        photo = Photo.objects.filter(uuid=_uuid(uuid), received_at__isnull=False, inspection__in=visible).first()
-        if photo is None or not photo.original or not is_staff_reader(request.user):
+        # The same rule and the same sending as /photos/<uuid>/original/ (inspections/media.py).
+        photo = photo_for_staff(request.user, _uuid(uuid))
+        response = None if photo is None else file_response(photo, "original", public=False)
+        if response is None:
             raise ApiError(status_code=404, code="not_found", message=_("没有这张照片。"))
-        path = Path(settings.PRIVATE_MEDIA_ROOT) / photo.original
-        if not path.is_file():
-            raise ApiError(status_code=404, code="not_found", message=_("没有这张照片。"))
-        response = FileResponse(path.open("rb"), content_type=photo.content_type or "application/octet-stream")
-        response["Cache-Control"] = "private, max-age=3600"
-        response["Content-Disposition"] = "inline"
         return response
 
 
@@ -250,10 +248,10 @@ class SchemaDocsView(APIView):
         )
         page = format_html(
             "<!doctype html><html lang=\"zh-hans\"><meta charset=\"utf-8\"><title>{title}</title>"
-            "<style>body{{font-family:sans-serif;margin:2em}}td{{padding:.3em .8em;border-bottom:1px solid #ddd}}"
-            "</style><h1>{title} {version}</h1><p>{description}</p>"
+            "<link rel=\"stylesheet\" href=\"{css}\"><h1>{title} {version}</h1><p>{description}</p>"
             "<p><a href=\"{schema_url}\">{schema_link}</a></p>"
             "<table><tr><th>{m}</th><th>{p}</th><th>{d}</th><th>{r}</th></tr>{rows}</table></html>",
+            css=static("inspections/schema-docs.css"),  # a file, as the Content-Security-Policy allows no inline style
             title=schema["info"]["title"],
             version=schema["info"]["version"],
             description=schema["info"].get("description", ""),

@@ -1,4 +1,4 @@
-"""The demo street: 联芳街道 (Shapingba district, Chongqing), modelled on its 2023 plan (`shared/seed`).
+"""The demo street: 联芳街道 (Shapingba district, Chongqing), modelled on the street office's 2023 plan.
 
 Names of compounds, companies and units are invented but typical of the area; coordinates sit in
 29.54–29.58 N, 106.44–106.48 E. Everything derives from a fixed random seed and the place codes, so
@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import random
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
@@ -24,7 +28,10 @@ from django.utils import timezone
 from checklists.models import PlaceKind
 from inspections.models import Office, Place, Profile, PropertyCompany, Role, Street
 
-DEMO_PASSWORD = "sortpatrol-demo"
+# Each install makes its own demo passwords (nothing to guess from the repository): stored hashed like any
+# password, and in plain text for the person running the demo in settings.DEMO_LOGINS_FILE (mode 0600).
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread from a terminal
+PASSWORD_LENGTH = 12
 DEMO_EMAIL_DOMAIN = "demo.sortpatrol.invalid"  # marks a user as a demo user (never a real address)
 STREET = {"code": "LF", "name": "联芳街道", "district": "沙坪坝区"}
 OFFICES = [
@@ -212,22 +219,24 @@ def demo_street_seed() -> DemoStreet:
             "radius_m": None, "qr_token": demo_qr_token(spec.code),
             "status": Place.Status.RETIRED if spec.retired else Place.Status.ACTIVE, "retired_at": retired_at,
         })
+    passwords = demo_passwords_ensure()
     for username, role, display_name, scope in USERS:
-        _seed_user(username, role, display_name, scope, street=street, places=places, offices=offices,
-                   companies=companies)
+        _seed_user(username, role, display_name, scope, password=passwords[username], street=street, places=places,
+                   offices=offices, companies=companies)
     return demo
 
 
-def _seed_user(username: str, role: str, display_name: str, scope: dict[str, Any], *, street: Street,
-               places: dict[str, Place], offices: dict[str, Office], companies: dict[str, PropertyCompany]) -> None:
+def _seed_user(username: str, role: str, display_name: str, scope: dict[str, Any], *, password: str,
+               street: Street, places: dict[str, Place], offices: dict[str, Office],
+               companies: dict[str, PropertyCompany]) -> None:
     is_admin = role == Role.ADMIN
     user = _upsert(get_user_model(), {"username": username}, {
         "email": f"{username}@{DEMO_EMAIL_DOMAIN}", "first_name": display_name, "is_active": True,
         "is_staff": is_admin, "is_superuser": is_admin,
     })
     # Set the password only when it differs: a fresh hash has a fresh salt and would change the row.
-    if not user.check_password(DEMO_PASSWORD):
-        user.set_password(DEMO_PASSWORD)
+    if not user.check_password(password):
+        user.set_password(password)
         user.save(update_fields=["password"])
     profile = _upsert(Profile, {"user": user}, {
         "role": role, "display_name": display_name, "street": street,
@@ -239,8 +248,48 @@ def _seed_user(username: str, role: str, display_name: str, scope: dict[str, Any
         profile.communities.set(wanted)
 
 
+def stored_demo_passwords() -> dict[str, str]:
+    """username → password as written in DEMO_LOGINS_FILE (empty when there is no file yet)."""
+    try:
+        lines = settings.DEMO_LOGINS_FILE.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return {}
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    return {row[0]: row[1] for row in rows if len(row) >= 2}
+
+
+def demo_passwords_ensure() -> dict[str, str]:
+    """A password for every demo user: the stored one, or a new random one written to the file."""
+    passwords = stored_demo_passwords()
+    missing = [username for username, *_rest in USERS if username not in passwords]
+    if missing:
+        for username in missing:
+            passwords[username] = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+        _write_private(settings.DEMO_LOGINS_FILE, _logins_text(passwords))
+    return passwords
+
+
+def _logins_text(passwords: dict[str, str]) -> str:
+    header = "# SortPatrol demo logins for this install (username, password, role); made by manage.py seed_demo\n"
+    roles = {username: str(role.label) for username, role, _d, _s in USERS}
+    return header + "".join(f"{name}\t{password}\t{roles.get(name, '')}\n" for name, password in passwords.items())
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace `path` in one step with a file only its owner can read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
 def demo_logins() -> list[tuple[str, str, str]]:
-    """(username, password, role) for every demo user present in the database."""
+    """(username, password, role) for every demo user present in the database; the password is "?" when
+    DEMO_LOGINS_FILE was lost (running seed_demo again sets new ones)."""
     present = set(get_user_model().objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
                   .values_list("username", flat=True))
-    return [(username, DEMO_PASSWORD, str(role.label)) for username, role, _d, _s in USERS if username in present]
+    passwords = stored_demo_passwords()
+    return [(username, passwords.get(username, "?"), str(role.label))
+            for username, role, _d, _s in USERS if username in present]

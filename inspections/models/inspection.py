@@ -96,7 +96,11 @@ class Answer(models.Model):
 
 
 class Photo(models.Model):
-    """A photo declared in an inspection's manifest; the files arrive later (received_at set)."""
+    """A photo declared in an inspection's manifest; the files arrive later (received_at set), or never when the
+    server refused it up front (refused_reason set: its declared size is above PHOTO_MAX_BYTES)."""
+
+    class Refusal(models.TextChoices):
+        TOO_LARGE = "too_large", _("照片过大")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
     uuid = models.UUIDField(_("客户端编号"), unique=True)
@@ -104,7 +108,10 @@ class Photo(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     declared_bytes = models.PositiveBigIntegerField(_("声明大小"))
     received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
-    # Relative paths: `original` under PRIVATE_MEDIA_ROOT, the derivatives under MEDIA_ROOT.
+    # Set when the manifest was received: such a photo is never waited for and its PUT answers 413.
+    refused_reason = models.CharField(_("拒收原因"), max_length=32, choices=Refusal.choices, blank=True)
+    # Relative paths: `original` under PRIVATE_MEDIA_ROOT, the derivatives under MEDIA_ROOT. No URL maps
+    # either folder: every variant is served by a permission-checked view (inspections/media.py).
     original = models.CharField(_("原图（内部）"), max_length=200, blank=True)
     display = models.CharField(_("展示图"), max_length=200, blank=True)
     thumbnail = models.CharField(_("缩略图"), max_length=200, blank=True)
@@ -114,6 +121,14 @@ class Photo(models.Model):
     exif_taken_at = models.DateTimeField(_("EXIF拍摄时间"), null=True, blank=True)
     exif_lat = models.FloatField(_("EXIF纬度"), null=True, blank=True)
     exif_lng = models.FloatField(_("EXIF经度"), null=True, blank=True)
+    # An exposure photo taken off every public page (published snapshots are frozen: they are filtered when
+    # shown and served). The file stays, for staff.
+    public_withdrawn_at = models.DateTimeField(_("撤回公示时间"), null=True, blank=True, db_index=True)
+    public_withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("撤回人"),
+    )
+    public_withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
 
     class Meta:
         verbose_name = _("照片")
@@ -121,3 +136,21 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_code} {self.uuid}"
+
+    def file_url(self, variant: str = "display") -> str:
+        """The one place photo URLs are built: `original`, `display` or `thumbnail`, through the checked view."""
+        from django.urls import reverse
+
+        return reverse("photo-file", args=[self.uuid, variant])
+
+    @property
+    def display_url(self) -> str:
+        return self.file_url("display")
+
+    @property
+    def thumbnail_url(self) -> str:
+        return self.file_url("thumbnail")
+
+    @property
+    def original_url(self) -> str:
+        return self.file_url("original")

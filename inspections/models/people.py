@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,9 @@ class Profile(models.Model):
     )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     display_name = models.CharField(_("显示名"), max_length=100, blank=True)
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("街道"))
+    # Required for every role (CheckConstraint below): a user without a street would see nothing anyway.
+    # Nullable only so that the constraint, not a NOT NULL error, names the problem.
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, null=True, blank=False, verbose_name=_("街道"))
     communities = models.ManyToManyField(
         Place, blank=True, related_name="community_inspectors", limit_choices_to={"kind": PlaceKind.COMMUNITY},
         verbose_name=_("负责社区"),
@@ -38,9 +41,21 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("人员角色")
         verbose_name_plural = _("人员角色")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(street__isnull=False), name="profile_street_required"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name or self.user.get_username()}（{self.get_role_display()}）"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.street_id is None:
+            errors["street"] = _("每个角色都必须属于一个街道")
+        elif self.office_id is not None and self.office.street_id != self.street_id:
+            errors["office"] = _("科室必须属于同一街道")
+        if errors:
+            raise ValidationError(errors)
 
 
 class TokenRevocation(models.Model):

@@ -81,6 +81,9 @@ class RankingPublication(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
         verbose_name=_("取代的版次"),
     )
+    # When the exposure photos this list may show publicly last changed (a withdrawal, a newer revision):
+    # part of its public page's cache key, so that a cache hit still reads one row. Not part of the snapshot.
+    public_photos_changed_at = models.DateTimeField(_("公示照片变更时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("榜单发布")

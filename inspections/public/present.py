@@ -2,16 +2,17 @@
 
 Only fields listed here leave the server: names and codes of places and companies, scores, ranks,
 grades, trends, reasons and the URLs of reviewed display derivatives — never people or coordinates.
+Photo URLs point at the checked view (Photo.file_url), never at a folder.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from inspections.models import RankingPublication
+from inspections.models import Photo, RankingPublication
+from inspections.selectors.photos import photos_shown_publicly
 from inspections.selectors.rankings import CATEGORY_LABELS, GRADE_LABELS
 
 
@@ -49,11 +50,15 @@ def list_title(publication: RankingPublication) -> str:
     }
 
 
-def photo_url(publication: RankingPublication, photo: dict[str, Any], variant: str = "display") -> str:
-    return reverse("public:photo", args=[publication.pk, photo["id"], variant])
+def present_photo(photo: Photo) -> dict[str, Any]:
+    # `id` stays on the server: the public API's serializer and the templates do not show it.
+    return {"id": photo.pk, "url": photo.display_url, "thumbnail_url": photo.thumbnail_url,
+            "item_code": photo.item_code}
 
 
-def present_entry(publication: RankingPublication, entry: dict[str, Any]) -> dict[str, Any]:
+def present_entry(publication: RankingPublication, entry: dict[str, Any],
+                  photos: dict[int, Photo] | None = None) -> dict[str, Any]:
+    """One entry; of its exposure photos only those in `photos` (by id) are shown."""
     return {
         "key": entry["key"], "code": entry["code"], "name": entry["name"], "community": entry.get("community", ""),
         "rank": entry["rank"], "score": tenths_text(entry["score"]), "score_tenths": entry["score"],
@@ -63,19 +68,20 @@ def present_entry(publication: RankingPublication, entry: dict[str, Any]) -> dic
             {"code": r["code"], "label": r["label"], "lost": tenths_text(r["lost"]), "veto": r["veto"]}
             for r in entry.get("reasons", [])
         ],
-        "photos": [
-            {"url": photo_url(publication, p), "thumbnail_url": photo_url(publication, p, "thumbnail"),
-             "item_code": p["item_code"]}
-            for p in entry.get("photos", [])
-        ],
+        "photos": [present_photo(photos[p["id"]]) for p in entry.get("photos", []) if p["id"] in (photos or {})],
     }
 
 
-def present_lists(publication: RankingPublication) -> list[dict[str, Any]]:
-    """Each category with its ranked entries, red list, black list (worst first) and not-inspected names."""
+def present_lists(publication: RankingPublication, photos: dict[int, Photo] | None = None) -> list[dict[str, Any]]:
+    """Each category with its ranked entries, red list, black list (worst first) and not-inspected names.
+
+    Exposure photos: by default those the public may see now (not withdrawn, exposed by the current revision:
+    a frozen snapshot is filtered when shown); street staff pages pass every photo of the snapshot."""
+    if photos is None:
+        photos = photos_shown_publicly(publication)
     out = []
     for cat in publication.data.get("categories", []):
-        entries = [present_entry(publication, e) for e in cat["entries"]]
+        entries = [present_entry(publication, e, photos) for e in cat["entries"]]
         by_key = {e["key"]: e for e in entries}
         out.append({
             "category": cat["category"], "label": str(CATEGORY_LABELS.get(cat["category"], cat["category"])),

@@ -7,5 +7,4 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("lists/<int:pk>/", views.list_page, name="list"),
     path("lists/<int:pk>/poster/", views.poster, name="poster"),
-    path("photos/<int:pk>/<int:photo_id>/<str:variant>/", views.photo, name="photo"),
 ]

@@ -1,7 +1,9 @@
-"""Public pages (no login): the published lists, a printable poster, and the exposure photos.
+"""Public pages (no login): the published lists and a printable poster.
 
 Pages render only stored snapshots. Rendered HTML is cached under a key that names the snapshot's
-state, so a revision (which changes the old one's state) shows at once without any invalidation.
+state and when its public photos last changed, so a revision (which changes the old one's state) or a
+withdrawn exposure photo shows at once without any invalidation. The exposure photos themselves are served by
+the checked view of inspections/media.py.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.backends.django import DjangoTemplates
 from django.urls import reverse
@@ -80,7 +82,8 @@ def list_page(request: HttpRequest, pk: int) -> HttpResponse:
         return {"pub": publication, "title": list_title(publication), "categories": present_lists(publication),
                 "newer": newer, "poster_url": reverse("public:poster", args=[pk])}
 
-    key = f"list:{pk}:{publication.state}:{_stamp(publication.published_at)}"
+    key = (f"list:{pk}:{publication.state}:{_stamp(publication.published_at)}:"
+           f"{_stamp(publication.public_photos_changed_at)}")
     return _page(request, key, "public/list.html", context)
 
 
@@ -91,27 +94,10 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
     def context() -> dict:
         url = settings.SITE_URL + reverse("public:list", args=[pk])
         qr = segno.make(url, error="m").svg_inline(scale=4, border=2)
-        return {"pub": publication, "title": list_title(publication), "categories": present_lists(publication),
-                "qr_svg": qr, "url": url}
+        # The poster shows no photos.
+        return {"pub": publication, "title": list_title(publication),
+                "categories": present_lists(publication, photos={}), "qr_svg": qr, "url": url}
 
     return _page(request, f"poster:{pk}:{publication.state}:{_stamp(publication.published_at)}", "public/poster.html",
                  context)
 
-
-def photo(request: HttpRequest, pk: int, photo_id: int, variant: str) -> FileResponse:
-    """An exposure photo of a published list: only the reviewed display derivative, never an original."""
-    publication = _public(pk)
-    field = {"display": "display", "thumbnail": "thumbnail"}.get(variant)
-    chosen = [
-        p for cat in publication.data.get("categories", []) for e in cat["entries"]
-        for p in e.get("photos", []) if p["id"] == photo_id
-    ]
-    if field is None or not chosen or not chosen[0].get(field):
-        raise Http404
-    root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / chosen[0][field]).resolve()
-    if root not in path.parents or not path.is_file():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type="image/jpeg")
-    patch_cache_control(response, public=True, max_age=86400)
-    return response

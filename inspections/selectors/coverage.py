@@ -12,7 +12,7 @@ from checklists.models import PlaceKind, Regime
 from inspections.models import Inspection, Place, Street
 from inspections.services.scores import REGIME_PERIOD, period_bounds, period_of
 
-REVIEW_FLAGS = ("far_from_place", "poor_accuracy", "clock_skew")
+REVIEW_FLAGS = ("far_from_place", "poor_accuracy", "clock_skew", "photo_refused")
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ def coverage_for(*, street: Street, moment: dt.datetime) -> dict[str, Any]:
 
 
 def flagged_inspections(*, street: Street, since: dt.datetime, limit: int = 200) -> list[Inspection]:
-    """Recent inspections carrying a flag to review (far from the place, poor GPS accuracy, clock skew)."""
+    """Recent inspections carrying a flag to review (far from the place, poor GPS accuracy, clock skew, a photo
+    refused for its size)."""
     candidates: QuerySet[Inspection] = (
         Inspection.objects.filter(place__street=street, inspected_at__gte=since, voided=False)
         .exclude(flags=[]).select_related("place", "uploader").order_by("-inspected_at")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from checklists.models import PlaceKind, Regime
 from checklists.scoring import GRADE_BANDS
@@ -72,13 +73,27 @@ def inspection_for_status(user: AbstractBaseUser | AnonymousUser | None, uuid: s
 
 
 def missing_photo_uuids(inspection: Inspection) -> list[str]:
+    """The photos still waited for: declared, not received, not refused."""
     if inspection.status == Inspection.Status.COMPLETE:
-        return []  # complete means every photo has arrived: spare the query
+        return []  # complete means every photo has arrived or was refused: spare the query
     return [
         str(u)
-        for u in Photo.objects.filter(inspection=inspection, received_at__isnull=True)
+        for u in Photo.objects.filter(inspection=inspection, received_at__isnull=True, refused_reason="")
         .order_by("pk")
         .values_list("uuid", flat=True)
+    ]
+
+
+def refused_photos(inspection: Inspection) -> list[dict]:
+    """The photos of the manifest the server refused up front (SYNC.md §4), with the reason for people."""
+    if "photo_refused" not in (inspection.flags or []):
+        return []  # the flag is set whenever one is: spare the query
+    limit_mb = settings.PHOTO_MAX_BYTES // (1024 * 1024)
+    return [
+        {"uuid": str(uuid), "item": item, "code": reason, "limit": settings.PHOTO_MAX_BYTES,
+         "message": _("照片过大：最大 %(mb)d MB。") % {"mb": limit_mb}}
+        for uuid, item, reason in Photo.objects.filter(inspection=inspection).exclude(refused_reason="")
+        .order_by("pk").values_list("uuid", "item_code", "refused_reason")
     ]
 
 
@@ -90,6 +105,7 @@ def inspection_status(inspection: Inspection, *, missing_photos: list[str] | Non
         "uuid": str(inspection.uuid),
         "status": inspection.status,
         "missing_photos": missing_photos,
+        "refused_photos": refused_photos(inspection),
         "score": inspection.score,
         "grade": inspection.grade,
         "vetoed": inspection.vetoed,

@@ -13,6 +13,7 @@ from checklists.models import Regime
 from inspections.models import Answer, Inspection, RankingPublication, Street
 from inspections.public.present import list_title, present_lists
 from inspections.services.scores import local_zone, period_bounds
+from inspections.xlsx import sheet_append
 
 
 def _points(tenths: int | None) -> Decimal | None:
@@ -36,15 +37,15 @@ def list_workbook(publication: RankingPublication) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     state = publication.get_state_display()
-    for category in present_lists(publication):
+    for category in present_lists(publication, photos={}):  # no photos in a sheet
         sheet = workbook.create_sheet(category["label"][:31])
-        sheet.append([f"{list_title(publication)}（{state}，第{publication.revision}版）"])
-        sheet.append([_("名次"), _("名称"), _("编码"), _("所属社区"), _("得分"), _("等级"), _("一票否决"),
-                      _("部分"), _("较上期"), _("红榜"), _("黑榜"), _("主要问题")])
+        sheet_append(sheet, [f"{list_title(publication)}（{state}，第{publication.revision}版）"])
+        sheet_append(sheet, [_("名次"), _("名称"), _("编码"), _("所属社区"), _("得分"), _("等级"),
+                             _("一票否决"), _("部分"), _("较上期"), _("红榜"), _("黑榜"), _("主要问题")])
         red = {e["key"] for e in category["red"]}
         black = {e["key"] for e in category["black"]}
         for e in category["entries"]:
-            sheet.append([
+            sheet_append(sheet, [
                 e["rank"], e["name"], e["code"], e["community"], _points(e["score_tenths"]), e["grade_label"],
                 _("是") if e["vetoed"] else "", _("是") if e["partial"] else "",
                 _points(e["trend"]) if e["trend"] is not None else _("新"),
@@ -52,7 +53,7 @@ def list_workbook(publication: RankingPublication) -> bytes:
                 "；".join(r["label"] for r in e["reasons"]),
             ])
         for row in category["not_inspected"]:
-            sheet.append(["", row["name"], row["code"], row["community"], None, _("未检查")])
+            sheet_append(sheet, ["", row["name"], row["code"], row["community"], None, _("未检查")])
     return _finish(workbook)
 
 
@@ -73,14 +74,15 @@ def ledger_workbook(*, street: Street, period_kind: str, period: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("检查台账")
-    sheet.append([_("%(street)s 检查台账 %(period)s") % {"street": street.name, "period": period}])
-    sheet.append([_("检查时间"), _("场所"), _("编码"), _("类型"), _("检查制度"), _("检查表"), _("得分"),
-                  _("等级"), _("一票否决"), _("作废"), _("作废原因"), _("检查人"), _("标记"), _("不合格项")])
+    sheet_append(sheet, [_("%(street)s 检查台账 %(period)s") % {"street": street.name, "period": period}])
+    sheet_append(sheet, [_("检查时间"), _("场所"), _("编码"), _("类型"), _("检查制度"), _("检查表"),
+                         _("得分"), _("等级"), _("一票否决"), _("作废"), _("作废原因"), _("检查人"), _("标记"),
+                         _("不合格项")])
     zone = local_zone()
     regimes = dict(Regime.choices)
     for i in inspections:
         profile = getattr(i.uploader, "profile", None)
-        sheet.append([
+        sheet_append(sheet, [
             i.inspected_at.astimezone(zone).replace(tzinfo=None), i.place.name, i.place.code,
             i.place.get_kind_display(), str(regimes.get(i.regime, i.regime)), str(i.checklist_version),
             _points(i.score_tenths), i.get_grade_display() if i.grade else "",

@@ -3,6 +3,9 @@ its answers against the checklist version, checked before anything is written.
 
 `inspection_validate` returns an `InspectionDraft` (the facts to store, the score and the GPS flags) or
 raises `SyncError` with field errors (400) or a refusal (403).
+
+Unknown keys (a newer app's fields) are ignored at every level, never refused; `known_body` is what is stored of
+a document: only the keys below, whose values validation has bounded (docs/sync.md, "Unknown keys").
 """
 
 from __future__ import annotations
@@ -30,10 +33,38 @@ from ..scopes import places_inspectable_by, regimes_for
 MAX_ANSWERS = 500
 MAX_PHOTOS = 100
 MAX_TEXT = 2000
+MAX_DECLARED_BYTES = 2**53 - 1  # what a JSON number holds exactly in every client
 MAX_ID = 2**31 - 1  # larger numbers overflow database integers: refuse them as invalid, not with a 500
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 # Device times outside these years are a broken clock or a forged body, not an inspection.
 PLAUSIBLE_YEARS = (2000, 2100)
+
+
+# The keys this server knows, per level of the document: everything else is ignored and not stored.
+DOCUMENT_KEYS = (
+    "checklist_version", "place", "regime", "device_id", "started_at", "finished_at", "location", "answers",
+    "photos", "notes",
+)
+LOCATION_KEYS = ("lat", "lng", "accuracy", "captured_at", "mock")
+ANSWER_KEYS = ("item", "value", "note")
+PHOTO_KEYS = ("uuid", "item", "sha256", "bytes")
+
+
+def known_body(body: Mapping) -> dict:
+    """The document with only the keys this server knows, at every level, to store: a newer app's extra fields
+    (of any depth or size) are covered by the fingerprint of the body as sent, but never kept. Call it after
+    inspection_validate: the values kept are then the validated ones (an answer's value has its type's shape)."""
+
+    def pick(value: Any, keys: tuple[str, ...]) -> Any:
+        return {key: value[key] for key in keys if key in value} if isinstance(value, Mapping) else value
+
+    kept = pick(body, DOCUMENT_KEYS)
+    if "location" in kept:
+        kept["location"] = pick(kept["location"], LOCATION_KEYS)
+    for key, keys in (("answers", ANSWER_KEYS), ("photos", PHOTO_KEYS)):
+        if isinstance(kept.get(key), list):
+            kept[key] = [pick(entry, keys) for entry in kept[key]]
+    return kept
 
 
 class SyncError(Exception):
@@ -290,8 +321,10 @@ def _photo_shapes(value: Any, errors: _Errors) -> list[tuple[uuid_lib.UUID, str,
         if not isinstance(sha, str) or not _SHA256.match(sha):
             errors.add(f"photos.{index}.sha256", _("应为64位十六进制的SHA-256。"))
         size = photo.get("bytes")
-        if type(size) is not int or not 0 < size <= settings.PHOTO_MAX_BYTES:
-            errors.add(f"photos.{index}.bytes", _("照片大小应在1字节到上限之间。"))
+        # A size above PHOTO_MAX_BYTES is not the document's fault: that photo is refused on its own (413 on
+        # its PUT, sync.py), the inspection is stored.
+        if type(size) is not int or not 0 < size <= MAX_DECLARED_BYTES:
+            errors.add(f"photos.{index}.bytes", _("照片大小应为正整数（字节）。"))
         if photo_uuid is not None and isinstance(item, str) and isinstance(sha, str):
             photos.append((photo_uuid, item, sha.lower(), size))
     return photos

@@ -423,6 +423,12 @@ def street_for_import(code: str | None) -> Street:
             raise ImportFileError(_("街道编码不存在：%(code)s") % {"code": code})
         return street
     streets = list(Street.objects.all()[:2])
+    if not streets:
+        # A fresh install: places belong to a street, and nothing else creates the first one.
+        raise ImportFileError(
+            _("系统中还没有街道，请先创建街道：manage.py create_street 编码 名称（如 create_street LF 联芳街道），"
+              "或在管理后台“街道”中添加，再导入场所。")
+        )
     if len(streets) != 1:
         raise ImportFileError(_("系统中有 %(n)s 个街道：请指定街道编码（--street）") % {"n": Street.objects.count()})
     return streets[0]

@@ -1,7 +1,8 @@
 """Publishing ranking lists: draft → review (reasons, photos) → frozen snapshot → revision with a reason.
 
-A published snapshot is the JSON of the lists as they were approved, with the exposure photos' public
-derivative paths copied in; nothing later (new inspections, voids, rebuilds) is read when it is shown.
+A published snapshot is the JSON of the lists as they were approved, with the exposure photos' ids and
+derivative paths copied in; nothing later (new inspections, voids, rebuilds) is read when it is shown,
+except photo withdrawals (inspections/services/photos.py), applied when the photos are shown or served.
 """
 
 from __future__ import annotations
@@ -94,9 +95,12 @@ def publication_review(*, publication: RankingPublication, key: str, photo_ids: 
 
 
 def exposure_candidates(publication: RankingPublication, key: str):
-    """Photos that may be exposed for an entry: from its feeding inspections, with a display derivative."""
+    """Photos that may be exposed for an entry: from its feeding inspections, with a display derivative,
+    never withdrawn."""
     inspections = feeding_inspections(publication.street_id, key, publication.period_kind, publication.period)
-    return Photo.objects.filter(inspection__in=inspections, received_at__isnull=False).exclude(display="")
+    return Photo.objects.filter(
+        inspection__in=inspections, received_at__isnull=False, public_withdrawn_at__isnull=True
+    ).exclude(display="")
 
 
 @transaction.atomic
@@ -117,7 +121,13 @@ def publication_publish(*, publication: RankingPublication, user: AbstractBaseUs
         raise PublicationError("reason_required", _("修订已发布的榜单必须填写修订原因"))
     data = publication.data
     entries = _entries(data)
-    photos = Photo.objects.in_bulk([pid for ids in publication.exposures.values() for pid in ids])
+    # A photo withdrawn since it was chosen is left out (and out of the exposures the public view reads).
+    photos = Photo.objects.filter(public_withdrawn_at__isnull=True).in_bulk(
+        [pid for ids in publication.exposures.values() for pid in ids]
+    )
+    publication.exposures = {
+        key: kept for key, ids in publication.exposures.items() if (kept := [pid for pid in ids if pid in photos])
+    }
     for key, ids in publication.exposures.items():
         entries[key]["photos"] = [
             {"id": pid, "item_code": photos[pid].item_code, "display": photos[pid].display,
@@ -129,6 +139,11 @@ def publication_publish(*, publication: RankingPublication, user: AbstractBaseUs
     if current is not None:
         current.state = RankingPublication.State.SUPERSEDED
         current.save(update_fields=["state"])
+        # Old revisions show only the photos the current one still exposes: their cached pages go stale.
+        RankingPublication.objects.filter(
+            street=publication.street, period_kind=publication.period_kind, period=publication.period,
+            state=RankingPublication.State.SUPERSEDED,
+        ).update(public_photos_changed_at=timezone.now())
     publication.data = data
     publication.state = RankingPublication.State.PUBLISHED
     publication.published_at, publication.published_by = timezone.now(), user

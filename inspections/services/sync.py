@@ -36,9 +36,12 @@ from .inspection_document import (
     SyncError,
     inspection_validate,
     iso_datetime,
+    known_body,
 )
 
-__all__ = ["SyncError", "inspection_receive", "inspection_restore", "inspection_void", "photo_receive"]
+__all__ = [
+    "SyncError", "inspection_receive", "inspection_restore", "inspection_void", "photo_receive", "photo_too_large",
+]
 
 
 @dataclass
@@ -107,7 +110,8 @@ def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_d
             inspection.save(force_insert=True)
             _answers_insert(inspection, draft)
             Photo.objects.bulk_create(
-                Photo(inspection=inspection, uuid=p_uuid, item_code=item, sha256=sha, declared_bytes=size)
+                Photo(inspection=inspection, uuid=p_uuid, item_code=item, sha256=sha, declared_bytes=size,
+                      refused_reason=Photo.Refusal.TOO_LARGE if _too_large(size) else "")
                 for p_uuid, item, sha, size in draft.photos
             )
             if complete:
@@ -118,7 +122,13 @@ def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_d
         if existing is None:
             raise SyncError(409, "photo_uuid_taken", _("照片编号已被使用。")) from None
         return _replayed(existing, user=user, fingerprint=fingerprint)
-    return Received(inspection, created=True, missing_photos=[str(p[0]) for p in draft.photos])
+    return Received(
+        inspection, created=True, missing_photos=[str(p[0]) for p in draft.photos if not _too_large(p[3])]
+    )
+
+
+def _too_large(declared_bytes: int) -> bool:
+    return declared_bytes > settings.PHOTO_MAX_BYTES
 
 
 def _inspection_from(
@@ -132,7 +142,13 @@ def _inspection_from(
         # Periods use the corrected time (SCORING.md §3).
         flags.append("clock_skew")
         inspected_at = draft.finished_at + timedelta(seconds=skew)
-    complete = not draft.photos  # nothing to wait for: complete on arrival (SYNC.md rule 3)
+    refused = [p for p in draft.photos if _too_large(p[3])]
+    if refused:
+        # A photo declared above the limit can never arrive (its bytes are fixed by the manifest's SHA-256):
+        # it is refused on its own and not waited for; staff see the flag.
+        flags.append("photo_refused")
+    # Nothing to wait for: complete on arrival (SYNC.md rule 3).
+    complete = len(refused) == len(draft.photos)
     return Inspection(
         uuid=uuid,
         uploader=user,
@@ -158,7 +174,7 @@ def _inspection_from(
         status=Inspection.Status.COMPLETE if complete else Inspection.Status.AWAITING_PHOTOS,
         completed_at=received_at if complete else None,
         fingerprint=fingerprint,
-        body=body,
+        body=known_body(body),  # the fingerprint covers the body as sent, unknown keys included
     )
 
 
@@ -246,6 +262,8 @@ def photo_receive(
     photo = Photo.objects.filter(inspection=inspection, uuid=photo_uuid).first()
     if photo is None:
         raise SyncError(404, "photo_not_in_manifest", _("这张照片不在检查记录的照片清单中。"))
+    if photo.refused_reason:
+        raise photo_too_large()
     sha = hashlib.sha256(data).hexdigest()
     if photo.received_at is not None:
         if sha == photo.sha256:
@@ -280,11 +298,19 @@ def photo_receive(
     return PhotoReceived(locked, inspection, created=True)
 
 
+def photo_too_large() -> SyncError:
+    """413 for a photo over PHOTO_MAX_BYTES, with the limit in bytes (`limit`) for the client to show."""
+    return SyncError(
+        413, "too_large", _("照片过大：最大 %(mb)d MB。") % {"mb": settings.PHOTO_MAX_BYTES // (1024 * 1024)},
+        limit=settings.PHOTO_MAX_BYTES,
+    )
+
+
 def _complete_if_all_arrived(inspection_pk: int, *, now: datetime) -> Inspection:
     inspection = Inspection.objects.select_for_update().get(pk=inspection_pk)
     if inspection.status == Inspection.Status.COMPLETE:
         return inspection
-    if Photo.objects.filter(inspection_id=inspection_pk, received_at__isnull=True).exists():
+    if Photo.objects.filter(inspection_id=inspection_pk, received_at__isnull=True, refused_reason="").exists():
         return inspection
     inspection.status = Inspection.Status.COMPLETE
     inspection.completed_at = now

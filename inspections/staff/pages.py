@@ -14,7 +14,7 @@ from django.template.backends.django import DjangoTemplates
 from django.urls import reverse_lazy
 
 from inspections.models import Role, Street
-from inspections.scopes import is_staff_reader, role_of
+from inspections.scopes import is_staff_reader, role_of, streets_of
 
 TEMPLATES = DjangoTemplates({
     "NAME": "sortpatrol-staff",
@@ -48,7 +48,5 @@ def can_publish(user) -> bool:
 
 
 def streets_for(user) -> QuerySet[Street]:
-    profile = getattr(user, "profile", None)
-    if profile is not None and profile.street_id:
-        return Street.objects.filter(pk=profile.street_id)
-    return Street.objects.all()
+    """The caller's street (every street for a superuser; none without a street: scopes.streets_of)."""
+    return streets_of(user)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from inspections.models import PeriodKind, Photo, RankingPublication
 from inspections.public.present import list_title, present_lists
+from inspections.selectors.photos import photos_of_snapshot, snapshot_photo_ids
 from inspections.selectors.rankings import feeding_inspections
 from inspections.services.exports import ledger_workbook, list_workbook
+from inspections.services.photos import PhotoWithdrawError, photo_withdraw
 from inspections.services.publication import (
     PublicationError,
     publication_draft,
@@ -92,16 +91,29 @@ def _review_rows(publication: RankingPublication, categories: list[dict]) -> Non
             )
             entry["inspections"] = inspections
             entry["candidates"] = list(
-                Photo.objects.filter(inspection__in=inspections, received_at__isnull=False).exclude(display="")
+                Photo.objects.filter(inspection__in=inspections, received_at__isnull=False,
+                                     public_withdrawn_at__isnull=True).exclude(display="")
             )
             entry["chosen"] = set(publication.exposures.get(entry["key"], []))
             entry["reviewed"] = entry["key"] in publication.reviewed
 
 
+def _staff_photo(photo: Photo) -> dict:
+    return {"id": photo.pk, "thumbnail_url": photo.thumbnail_url, "url": photo.display_url,
+            "original_url": photo.original_url, "item_code": photo.item_code,
+            "withdrawn_at": photo.public_withdrawn_at, "withdrawn_by": photo.public_withdrawn_by,
+            "withdrawn_reason": photo.public_withdrawn_reason}
+
+
 @staff_reader_required
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     publication = _publication(request, pk)
-    categories = present_lists(publication)
+    # Staff see every exposure photo of the snapshot, withdrawn ones marked.
+    photos = photos_of_snapshot(publication)
+    categories = present_lists(publication, photos=photos)
+    for category in categories:
+        for entry in category["entries"]:
+            entry["photos"] = [_staff_photo(photos[p["id"]]) for p in entry["photos"]]
     if publication.state == RankingPublication.State.DRAFT:
         _review_rows(publication, categories)
     return render_page(request, "staff/ranking.html", {
@@ -156,16 +168,22 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("staff-ranking", pk=pk)
 
 
+@require_POST
 @staff_reader_required
-def staff_photo(request: HttpRequest, photo_id: int, variant: str) -> HttpResponse:
-    """Display derivatives for reviewers (never the original, which has its own permission-checked view)."""
-    photo = get_object_or_404(Photo, pk=photo_id, inspection__place__street__in=streets_for(request.user))
-    relative = {"display": photo.display, "thumbnail": photo.thumbnail}.get(variant)
-    root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / relative).resolve() if relative else None
-    if path is None or root not in path.parents or not path.is_file():
+def photo_withdraw_view(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    """Take an exposure photo of this published list off every public page (street admins, with a reason)."""
+    _require_publisher(request)
+    publication = _publication(request, pk)
+    if photo_id not in snapshot_photo_ids(publication):
         raise Http404
-    return FileResponse(path.open("rb"), content_type="image/jpeg")
+    photo = get_object_or_404(Photo, pk=photo_id, inspection__place__street=publication.street)
+    try:
+        photo_withdraw(photo=photo, by=request.user, reason=request.POST.get("reason", ""))
+    except PhotoWithdrawError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("照片已从所有公示页撤回"))
+    return redirect("staff-ranking", pk=pk)
 
 
 @staff_reader_required

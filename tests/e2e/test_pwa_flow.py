@@ -15,7 +15,7 @@ from inspections.models import Inspection, Photo, Place, Profile, Role, Street
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "photos"
+PHOTOS = Path(__file__).resolve().parents[1] / "fixtures" / "photos"
 PASSWORD = "correct horse"
 STATION_LAT, STATION_LNG = Decimal("29.563000"), Decimal("106.456000")
 SYNC_TIMEOUT_MS = 60_000
@@ -60,7 +60,8 @@ def log_in(page, username="wang"):
 
 def wait_for_worker(page):
     """The service worker controls the page (so a reload works offline)."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    # A function, not an expression string: Playwright evals strings in the page, which its CSP forbids.
+    page.wait_for_function("() => navigator.serviceWorker?.controller != null", timeout=20_000)
 
 
 def inspect_station(page, *, photo: str, fail_bs01: bool = False, reload_midway: bool = False) -> str:

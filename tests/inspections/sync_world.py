@@ -117,7 +117,7 @@ def world(db) -> World:
         "community": _user("comm1", Role.COMMUNITY_INSPECTOR, street=street, communities=[comm1]),
         "other_community": _user("comm2", Role.COMMUNITY_INSPECTOR, street=street, communities=[comm2]),
         "office": _user("office1", Role.OFFICE_VIEWER, street=street, office=office),
-        "company": _user("company1", Role.COMPANY_USER, company=company),
+        "company": _user("company1", Role.COMPANY_USER, street=street, company=company),
     }
     return World(
         street=street, comm1=comm1, comm2=comm2, compound1=compound1, bs1=bs1, compound2=compound2, bs2=bs2,

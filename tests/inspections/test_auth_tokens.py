@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from inspections.models import Profile, Role
+from inspections.models import Profile, Role, Street
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,8 @@ def _fresh_throttle_counts():
 def make_user(username: str, role: str | None = Role.STREET_INSPECTOR, *, active: bool = True, **extra) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, is_active=active, **extra)
     if role is not None:
-        Profile.objects.create(user=user, role=role, display_name=f"{username} 姓名")
+        street, _new = Street.objects.get_or_create(code="S", defaults={"name": "测试街道"})
+        Profile.objects.create(user=user, role=role, display_name=f"{username} 姓名", street=street)
     return user
 
 

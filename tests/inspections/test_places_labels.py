@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
 
 from inspections.models import Office, Place, Profile, Role, Street
 from inspections.staff.labels import qr_svg
@@ -46,7 +49,8 @@ def test_it_prints_one_label_per_active_bin_station(client, compound, settings):
     for code in ("S-A-01-BS01", "S-A-01-BS02"):
         token = Place.objects.get(code=code).qr_token
         assert qr_svg(f"https://patrol.example.cn/q/{token}") in html
-    assert "@page { size: A4" in html
+    assert '<link rel="stylesheet" href="/static/inspections/labels.css">' in html
+    assert "@page { size: A4" in Path(finders.find("inspections/labels.css")).read_text()
 
 
 def test_it_needs_a_login(client, compound):
@@ -69,7 +73,7 @@ def test_a_community_inspector_prints_labels_of_their_own_compounds_only(client,
 def test_readers_cannot_print_labels(client, compound, role):
     scope = {"office": Office.objects.create(street=compound.street, code="O", name="经发办")} \
         if role == Role.OFFICE_VIEWER else {}
-    login(client, role, **scope)
+    login(client, role, street=compound.street, **scope)
 
     assert client.get("/staff/labels/S-A-01/").status_code == 403
 

@@ -43,7 +43,9 @@ def test_lists_and_a_list_as_published(client, published):
     assert compounds["red"] == ["G"] and compounds["black"] == ["B"]
     black = compounds["entries"][2]
     assert black["reasons"][0] == {"code": "D", "label": "检查项D", "lost": "10.0", "veto": True}
-    assert black["photos"][0]["url"] == f"/public/photos/{pub.pk}/{published['bad_photo'].id}/display/"
+    assert black["photos"][0] == {"url": f"/photos/{published['bad_photo'].uuid}/display/",
+                                  "thumbnail_url": f"/photos/{published['bad_photo'].uuid}/thumbnail/",
+                                  "item_code": "D"}
     assert_nothing_personal(json.dumps(body, ensure_ascii=False))
 
 

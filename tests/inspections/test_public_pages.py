@@ -1,8 +1,10 @@
 """Public pages: published lists only, no login, nothing personal, photos as clean derivatives."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from PIL import Image
 
@@ -44,20 +46,20 @@ def test_index_and_list_page_show_the_published_lists(client, published):
     assert page.status_code == 200 and "max-age=60" in page["Cache-Control"]
     for shown in ["好小区", "96.0", "差小区", "70.0", "红榜", "黑榜", "一票否决", "检查项D", "2026年5月", "新"]:
         assert shown in html, shown
-    assert f"/public/photos/{pub.pk}/{published['bad_photo'].id}/thumbnail/" in html
+    assert f"/photos/{published['bad_photo'].uuid}/thumbnail/" in html
     assert_nothing_personal(html)
 
 
 def test_exposure_photos_are_clean_derivatives_and_nothing_else_is_served(client, published):
-    pub, photo = published["pub"], published["bad_photo"]
+    photo = published["bad_photo"]
     for variant in ("display", "thumbnail"):
-        response = client.get(f"/public/photos/{pub.pk}/{photo.id}/{variant}/")
+        response = client.get(f"/photos/{photo.uuid}/{variant}/")
         assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
         image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
         assert not image.getexif() and "exif" not in image.info and "xmp" not in image.info
-    assert client.get(f"/public/photos/{pub.pk}/{photo.id}/original/").status_code == 404
+    assert client.get(f"/photos/{photo.uuid}/original/").status_code == 404
     other = published["other_photo"]  # never chosen for exposure
-    assert client.get(f"/public/photos/{pub.pk}/{other.id}/display/").status_code == 404
+    assert client.get(f"/photos/{other.uuid}/display/").status_code == 404
 
 
 def test_poster_is_printable_with_a_qr_code_to_the_online_list(client, published, settings):
@@ -65,7 +67,8 @@ def test_poster_is_printable_with_a_qr_code_to_the_online_list(client, published
     response = client.get(f"/public/lists/{pub.pk}/poster/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<svg" in html and "size:A4" in html
+    assert "<svg" in html and '<link rel="stylesheet" href="/static/inspections/poster.css">' in html
+    assert "size:A4" in Path(finders.find("inspections/poster.css")).read_text()
     assert f"{settings.SITE_URL}/public/lists/{pub.pk}/" in html
     assert "好小区" in html and "差小区" in html
     assert_nothing_personal(html.replace("<svg", ""))

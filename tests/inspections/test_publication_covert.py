@@ -23,7 +23,7 @@ def test_covert_inspections_become_visible_to_the_company_when_published():
     may = add_inspection(compound, Regime.MONTHLY_COVERT, local(2026, 5, 6), 900, versions=versions)
     june = add_inspection(compound, Regime.MONTHLY_COVERT, local(2026, 6, 6), 900, versions=versions)
     user = get_user_model().objects.create_user("pm", password="x")
-    Profile.objects.create(user=user, role=Role.COMPANY_USER, company=company)
+    Profile.objects.create(user=user, role=Role.COMPANY_USER, street=street, company=company)
     admin = get_user_model().objects.create_user("chief", password="x", is_superuser=True)
 
     assert set(inspections_visible_to(user)) == {weekly}

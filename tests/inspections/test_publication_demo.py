@@ -9,7 +9,7 @@ from django.core.management import call_command
 from checklists.models import ChecklistVersion
 from inspections.demo.history import demo_history_seed
 from inspections.demo.street import demo_street_seed
-from inspections.models import Inspection, PlaceScore, RankingPublication
+from inspections.models import Inspection, Photo, PlaceScore, RankingPublication
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 18, 4, 0, tzinfo=dt.UTC)
@@ -37,5 +37,7 @@ def test_demo_history_publishes_monthly_and_quarterly_lists(client):
     cache.clear()
     page = client.get(f"/public/lists/{october.pk}/")
     assert page.status_code == 200 and "联芳街道" in page.content.decode()
-    image = client.get(f"/public/photos/{october.pk}/{photos[0]['id']}/display/")
+    exposed = Photo.objects.get(pk=photos[0]["id"])
+    assert f"/photos/{exposed.uuid}/thumbnail/" in page.content.decode()
+    image = client.get(f"/photos/{exposed.uuid}/display/")
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"

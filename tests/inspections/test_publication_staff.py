@@ -25,9 +25,10 @@ def test_admin_computes_reviews_and_publishes_through_the_pages(client, street_m
     draft = RankingPublication.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/staff/rankings/{draft.pk}/"
     page = client.get(f"/staff/rankings/{draft.pk}/").content.decode()
-    assert "差小区" in page and f"/staff/photos/{s['bad_photo'].pk}/thumbnail/" in page and "未审核" in page
-    photo = client.get(f"/staff/photos/{s['bad_photo'].pk}/thumbnail/")
+    assert "差小区" in page and f"/photos/{s['bad_photo'].uuid}/thumbnail/" in page and "未审核" in page
+    photo = client.get(f"/photos/{s['bad_photo'].uuid}/thumbnail/")
     assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
+    assert photo["Cache-Control"] == "private, max-age=3600"  # unpublished: for staff only
 
     client.post(f"/staff/rankings/{draft.pk}/publish/")
     assert RankingPublication.objects.get().state == "draft"  # refused: black entry not reviewed

@@ -58,7 +58,9 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application).include(pat
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_sync_api_conforms_to_its_schema(case, bearer):
-    case.call_and_validate(headers=bearer, checks=CHECKS)
+    # The WSGI transport asks for gzip (requests' default headers) but does not decode it: ask for the bodies
+    # as they are. Compression has its own tests (test_compression.py).
+    case.call_and_validate(headers={**bearer, "Accept-Encoding": "identity"}, checks=CHECKS)
 
 
 SYNC_OPERATIONS = {

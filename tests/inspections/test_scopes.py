@@ -103,7 +103,7 @@ def test_an_office_viewer_sees_the_units_of_their_office_and_inspects_nothing(wo
 
 
 def test_a_company_user_sees_their_compounds_and_inspects_nothing(world):
-    user = user_with(Role.COMPANY_USER, company=world["X"])
+    user = user_with(Role.COMPANY_USER, street=world["S"], company=world["X"])
 
     assert codes(places_visible_to(user)) == {"A1", "A1-1", "A1-2", "B1", "B1-1"}
     assert codes(places_inspectable_by(user)) == set()

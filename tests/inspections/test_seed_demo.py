@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from geopy.distance import geodesic
 
 from checklists.models import UNIT_KINDS
-from inspections.demo.street import DEMO_PASSWORD, demo_qr_token
+from inspections.demo.street import demo_qr_token, stored_demo_passwords
 from inspections.models import (
     BinStation,
     Community,
@@ -64,7 +64,7 @@ def test_it_builds_a_realistic_street():
         if place.kind == "bin_station":
             distance = geodesic((place.lat, place.lng), (place.parent.lat, place.parent.lng)).meters
             assert distance < 100, place.code  # each bin station stands near its compound or unit
-    assert "admin" in out and DEMO_PASSWORD in out
+    assert f"admin      {stored_demo_passwords()['admin']}" in out
 
 
 def test_it_makes_one_login_per_role_with_its_scope():
@@ -76,7 +76,8 @@ def test_it_makes_one_login_per_role_with_its_scope():
         "office": "office_viewer", "company": "company_user"}
     assert users["admin"].is_staff and users["admin"].is_superuser
     assert not any(users[name].is_staff for name in ("street", "community", "office", "company"))
-    assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
+    passwords = stored_demo_passwords()
+    assert all(user.check_password(passwords[name]) for name, user in users.items())
     community = users["community"]
     assert "平顶山社区" in community.profile.communities.values_list("name", flat=True)
     assert places_inspectable_by(community).filter(code="LF-PDS-01-BS01").exists()
@@ -156,3 +157,31 @@ def test_demo_history_never_lands_in_a_real_street_of_the_same_code():
 
     assert not Inspection.objects.exists()
     assert Place.objects.count() == 1
+
+
+def test_each_install_gets_its_own_private_demo_passwords(settings, tmp_path):
+    seed()
+    first = stored_demo_passwords()
+    mode = settings.DEMO_LOGINS_FILE.stat().st_mode & 0o777
+
+    settings.DEMO_LOGINS_FILE = tmp_path / "another-install" / "demo_logins.txt"
+    seed()
+    second = stored_demo_passwords()
+
+    assert mode == 0o600 and settings.DEMO_LOGINS_FILE.stat().st_mode & 0o777 == 0o600
+    assert set(first) == set(second) == {"admin", "street", "community", "office", "company"}
+    assert len(set(first.values())) == 5 and all(len(password) >= 12 for password in first.values())
+    assert not set(first.values()) & set(second.values())
+    assert User.objects.get(username="admin").check_password(second["admin"])
+    assert not User.objects.get(username="admin").check_password(first["admin"])
+
+
+def test_a_later_start_keeps_and_prints_the_stored_passwords():
+    seed()
+    passwords = stored_demo_passwords()
+
+    out = seed("--if-empty")
+
+    assert stored_demo_passwords() == passwords
+    assert all(f"{name:<10} {password:<16}" in out for name, password in passwords.items())
+    assert "跳过" in out

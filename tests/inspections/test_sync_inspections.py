@@ -49,8 +49,8 @@ def test_new_inspection_is_stored_scored_and_complete_without_photos(world, chan
 
     assert response.status_code == 201
     assert response.json() == {
-        "uuid": inspection_uuid, "status": "complete", "missing_photos": [], "score": 70.0, "grade": "pass",
-        "vetoed": False, "flags": [], "received_at": "2026-05-11T08:00:02+08:00",
+        "uuid": inspection_uuid, "status": "complete", "missing_photos": [], "refused_photos": [], "score": 70.0,
+        "grade": "pass", "vetoed": False, "flags": [], "received_at": "2026-05-11T08:00:02+08:00",
     }
     stored = Inspection.objects.get(uuid=inspection_uuid)
     assert stored.uploader == world.users["street"]
@@ -233,7 +233,8 @@ def test_a_photo_on_a_never_item_is_a_field_error(world):
         ({"item": "ZZ9"}, "photos.0.item"),
         ({"sha256": "abc"}, "photos.0.sha256"),
         ({"bytes": 0}, "photos.0.bytes"),
-        ({"bytes": 10**12}, "photos.0.bytes"),
+        ({"bytes": 2**53}, "photos.0.bytes"),  # above PHOTO_MAX_BYTES is the photo's refusal, not a field error
+        ({"bytes": -1}, "photos.0.bytes"),
         ({"bytes": "12"}, "photos.0.bytes"),
     ],
 )
@@ -413,3 +414,54 @@ def test_a_replay_is_one_read(world):
         assert put_inspection(client, body, inspection_uuid)[1].status_code == 200
     # The look-up by UUID; the user is already authenticated (force_authenticate) and the record complete.
     assert len(ctx.captured_queries) == 1
+
+
+# --- unknown keys (issue 10, point 3) ---------------------------------------------------------------------
+
+
+def _nested(depth: int) -> object:
+    value: object = "deep"
+    for n in range(depth):
+        value = {f"level{n}": value, "list": [1, 2, {"x": n}]}
+    return value
+
+
+def test_a_newer_apps_unknown_keys_are_ignored_fingerprinted_and_not_stored(world):
+    client = world.client("street")
+    known = inspection_body(world, photos=[manifest_entry(jpeg_bytes(), item="T02")])
+    body = {
+        **known,
+        "weather": _nested(200),  # deep, at the top
+        "app_version": "9.0",
+        "location": {**known["location"], "altitude": 312.5, "satellites": {"gps": 9, "beidou": [1] * 1000}},
+        "answers": [{**known["answers"][0], "confidence": {"model": "x" * 10_000}}, *known["answers"][1:]],
+        "photos": [{**known["photos"][0], "width": 1600, "exif": {"Make": "Huawei"}}],
+    }
+
+    inspection_uuid, response = put_inspection(client, body)
+
+    assert response.status_code == 201, response.json()
+    stored = Inspection.objects.get(uuid=inspection_uuid)
+    assert stored.body == known  # only the keys this server knows, at every level
+    assert stored.fingerprint == fingerprint_of(body) != fingerprint_of(known)  # … of the body as sent
+    assert stored.score == 70.0 and stored.lat == known["location"]["lat"]
+    assert list(stored.answers.order_by("item_code").values_list("item_code", "value")) == [
+        (a["item"], a["value"]) for a in sorted(known["answers"], key=lambda a: a["item"])
+    ]
+    assert Photo.objects.get(inspection=stored).item_code == "T02"
+    # A replay is the body as sent; the same record without the new fields is a different body.
+    assert put_inspection(client, body, inspection_uuid)[1].status_code == 200
+    conflict = put_inspection(client, known, inspection_uuid)[1]
+    assert conflict.status_code == 409 and conflict.json()["error"]["fingerprint"] == fingerprint_of(body)
+    assert Inspection.objects.count() == 1
+
+
+def test_unknown_keys_do_not_excuse_known_ones(world):
+    body = inspection_body(world, future={"a": 1})
+    body["answers"][0] = {"item": "T01", "value": "maybe", "extra": True}
+
+    _uuid, response = put_inspection(world.client("street"), body)
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["answers.0.value"]
+    assert Inspection.objects.count() == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inspections.models import Inspection, Photo
+from inspections.selectors.coverage import flagged_inspections
 from inspections.signals import inspection_changed
 
 from . import sync_world
@@ -197,3 +199,94 @@ def test_the_original_is_served_to_street_staff_only(world, two_photos):
             assert b"".join(response.streaming_content) == red
             assert response["Content-Type"] == "image/jpeg"
     assert world.client("street").get(f"/api/v1/photos/{entries[1]['uuid']}/original").status_code == 404
+
+
+# --- photos over the limit: refused on their own (issue 10, point 2) ------------------------------------
+
+TEN_AND_A_HALF_MB = 10 * 1024 * 1024 + 512 * 1024
+
+
+@pytest.fixture
+def oversized(world):
+    """An inspection whose manifest declares a 10.5 MB photo for T01 (failed) next to a small one for T02."""
+    big = jpeg_bytes() + b"\0" * (TEN_AND_A_HALF_MB - len(jpeg_bytes()))
+    small = jpeg_bytes("blue")
+    entries = [manifest_entry(big, "T01"), manifest_entry(small, "T02")]
+    answers = [{"item": "T01", "value": "fail"}, {"item": "T02", "value": 1}]
+    return inspection_body(world, answers=answers, photos=entries), entries, (big, small)
+
+
+def test_a_photo_declared_over_the_limit_does_not_stop_the_inspection(world, oversized, changed):
+    body, entries, (big, small) = oversized
+    client = world.client("street")
+
+    inspection_uuid, response = put_inspection(client, body)
+
+    assert response.status_code == 201, response.json()
+    status = response.json()
+    assert status["status"] == "awaiting_photos"
+    assert status["missing_photos"] == [entries[1]["uuid"]]  # the refused one is never waited for
+    assert status["refused_photos"] == [{
+        "uuid": entries[0]["uuid"], "item": "T01", "code": "too_large", "limit": settings.PHOTO_MAX_BYTES,
+        "message": "照片过大：最大 10 MB。",
+    }]
+    assert "photo_refused" in status["flags"]
+    inspection = Inspection.objects.get(uuid=inspection_uuid)
+    assert sorted(inspection.answers.values_list("item_code", flat=True)) == ["T01", "T02"]
+    refused = Photo.objects.get(uuid=entries[0]["uuid"])
+    assert refused.refused_reason == "too_large" and refused.declared_bytes == TEN_AND_A_HALF_MB
+    assert Photo.objects.get(uuid=entries[1]["uuid"]).refused_reason == ""
+
+    # The phone tries the big one anyway: 413 with the limit, nothing stored.
+    put_big = put_photo(client, inspection_uuid, entries[0]["uuid"], big)
+
+    assert put_big.status_code == 413
+    assert put_big.json()["error"]["code"] == "too_large"
+    assert put_big.json()["error"]["limit"] == settings.PHOTO_MAX_BYTES
+    assert _stored_files() == []
+    assert Photo.objects.get(uuid=entries[0]["uuid"]).received_at is None
+
+    # The other photo completes the inspection: it counts.
+    put_small = put_photo(client, inspection_uuid, entries[1]["uuid"], small)
+
+    assert put_small.status_code == 201
+    assert put_small.json()["inspection"]["status"] == "complete"
+    assert put_small.json()["inspection"]["refused_photos"][0]["uuid"] == entries[0]["uuid"]
+    assert changed == [(inspection.uuid, "complete")]
+    replay = put_inspection(client, body, inspection_uuid)[1]
+    assert replay.status_code == 200
+    assert replay.json()["status"] == "complete" and replay.json()["missing_photos"] == []
+    assert [p["uuid"] for p in replay.json()["refused_photos"]] == [entries[0]["uuid"]]
+
+
+def test_an_inspection_whose_only_photo_is_refused_is_complete_on_arrival(world, oversized, changed):
+    body, entries, _data = oversized
+    body["photos"] = entries[:1]
+    body["answers"] = body["answers"][:1]
+
+    inspection_uuid, response = put_inspection(world.client("street"), body)
+
+    assert response.status_code == 201
+    assert response.json()["status"] == "complete" and response.json()["missing_photos"] == []
+    inspection = Inspection.objects.get(uuid=inspection_uuid)
+    assert inspection.status == "complete" and inspection.completed_at is not None
+    assert inspection.flags[-1] == "photo_refused"
+    assert changed == [(inspection.uuid, "complete")]
+    # Listed for staff on the dashboard's "to review" table.
+    since = inspection.inspected_at - timedelta(days=1)
+    assert flagged_inspections(street=world.street, since=since) == [inspection]
+
+
+def test_a_refused_photo_is_413_even_when_small_bytes_are_sent_for_it(world, oversized):
+    body, entries, _data = oversized
+    inspection_uuid, _response = put_inspection(world.client("street"), body)
+    cheat = jpeg_bytes("green")
+
+    response = put_photo(world.client("street"), inspection_uuid, entries[0]["uuid"], cheat)
+
+    assert response.status_code == 413
+    assert response.json()["error"] == {
+        "code": "too_large", "message": "照片过大：最大 10 MB。", "fields": {}, "limit": settings.PHOTO_MAX_BYTES,
+    }
+    assert Photo.objects.get(uuid=entries[0]["uuid"]).received_at is None
+    assert _stored_files() == []

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { MAX_LONG_SIDE, downscaleSteps, fitWithin, jpegInfo, uprightSize } from "../../pwa/js/camera.js";
 
 const fixture = (name) => {
-  const bytes = readFileSync(new URL(`../../../shared/fixtures/photos/${name}`, import.meta.url));
+  const bytes = readFileSync(new URL(`../fixtures/photos/${name}`, import.meta.url));
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 };
 

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  BACKOFF_CAP_MS, BACKOFF_START_MS, HISTORY_KEEP_MS, applyResponse, backoffDelayMs, classify, expiredHistory,
-  isDue, nextRequest, requeue, unsent, waitingFor,
+  BACKOFF_CAP_MS, BACKOFF_START_MS, HISTORY_KEEP_MS, acknowledge, applyResponse, backoffDelayMs, classify,
+  expiredHistory, heldWithoutPhotos, isDue, nextRequest, requeue, unsent, waitingFor,
 } from "../../pwa/js/outbox.js";
 
 const queued = (extra = {}) => ({
@@ -130,4 +130,41 @@ test("drafts are not unsent records and history expires after 30 days", () => {
   assert.deepEqual(unsent(records).map((r) => r.uuid), ["i1"]);
   assert.deepEqual(expiredHistory(records, HISTORY_KEEP_MS + 5).map((r) => r.uuid), ["old"]);
   assert.equal(isDue({ state: "draft", sync: {} }, 0), false);
+});
+
+test("a photo the server refused up front is never sent, and the completed record waits for the inspector's eye", () => {
+  const refusal = { uuid: "p1", item: "BS06", code: "too_large", limit: 10485760, message: "照片过大：最大 10 MB。" };
+  const record = queued({ body: { photos: [{ uuid: "p1", item: "BS06" }, { uuid: "p2", item: "BS08" }] } });
+  let next = applyResponse(record, { kind: "inspection", status: 201, now: 5,
+    body: { status: "awaiting_photos", missing_photos: ["p2"], refused_photos: [refusal] } });
+  assert.equal(next.state, "queued");
+  assert.deepEqual(nextRequest(next), { kind: "photo", uuid: "p2" });
+  assert.deepEqual(waitingFor(next, 5, true), { key: "waitPhotos", vars: { a: 0, b: 1 } });
+  next = applyResponse(next, { kind: "photo", uuid: "p2", status: 201, now: 6,
+    body: { uuid: "p2", inspection: { status: "complete", missing_photos: [], refused_photos: [refusal] } } });
+  assert.equal(next.state, "attention");
+  assert.deepEqual(next.sync.refused, [{ uuid: "p1", item: "BS06", code: "too_large", message: "照片过大：最大 10 MB。" }]);
+  assert.equal(next.sync.error, "BS06: 照片过大：最大 10 MB。");
+  assert.deepEqual(waitingFor(next, 6, true), { key: "photosRefused", vars: { n: 1 } });
+  assert.equal(heldWithoutPhotos(next), true);
+  assert.deepEqual(nextRequest(next), { kind: "none" });
+  assert.deepEqual(unsent([next]).map((r) => r.uuid), ["i1"]);  // still shown until seen
+  const seen = acknowledge(next, 7);
+  assert.equal(seen.state, "done");
+  assert.equal(seen.doneAt, 7);
+  assert.deepEqual(unsent([seen]), []);
+});
+
+test("a photo PUT refused for good marks that photo, and a requeue forgets it", () => {
+  const record = queued({ body: { photos: [{ uuid: "p1", item: "BS06" }] },
+    sync: { server: { status: "awaiting_photos", missing_photos: ["p1"] } } });
+  const body = { error: { code: "too_many_pixels", message: "照片像素过多：最多 50 百万像素。", fields: {} } };
+  const next = applyResponse(record, { kind: "photo", uuid: "p1", status: 413, now: 1, body });
+  assert.equal(next.state, "attention");
+  assert.deepEqual(next.sync.refused, [{ uuid: "p1", item: "BS06", code: "too_many_pixels", message: "照片像素过多：最多 50 百万像素。" }]);
+  assert.equal(next.sync.error, "BS06: 照片像素过多：最多 50 百万像素。");
+  assert.equal(heldWithoutPhotos(next), false);  // the server still waits for it: "upload now" is the way on
+  assert.deepEqual(requeue(next).sync.refused, []);
+  const done = applyResponse(queued(), { kind: "inspection", status: 201, now: 1, body: { status: "complete", missing_photos: [] } });
+  assert.equal(done.state, "done");
 });

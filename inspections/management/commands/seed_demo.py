@@ -3,10 +3,12 @@
 Deterministic and idempotent: a second run leaves the database identical. It refuses to run on a
 database that holds anything but demo data, unless --force (which adds/updates the demo rows and
 leaves everything else alone). --if-empty does nothing when any place exists (what `make run` uses).
+Either way it prints the logins: passwords are made once per install and kept in settings.DEMO_LOGINS_FILE.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -42,3 +44,4 @@ class Command(BaseCommand):
             self.stdout.write(_("演示账号（用户名 / 密码 / 角色）："))
             for username, password, role in logins:
                 self.stdout.write(f"  {username:<10} {password:<16} {role}")
+            self.stdout.write(_("（本机生成的密码，保存在 %(path)s）") % {"path": settings.DEMO_LOGINS_FILE})

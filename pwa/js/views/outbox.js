@@ -1,8 +1,8 @@
 // The outbox: every unsent record and what it waits for, drafts to resume, "upload now" and the export.
-import { allBy, update } from "../db.js";
+import { allBy, update, writeMany } from "../db.js";
 import { h, formatTime, show } from "../dom.js";
 import { t } from "../i18n.js";
-import { requeue, unsent, waitingFor } from "../outbox.js";
+import { acknowledge, heldWithoutPhotos, requeue, unsent, waitingFor } from "../outbox.js";
 
 function base64(buffer) {
   const bytes = new Uint8Array(buffer);
@@ -37,16 +37,31 @@ export async function showOutbox(app) {
     const now = Date.now();
     list.replaceChildren(...(waiting.length ? waiting.map((record) => {
       const why = waitingFor(record, now, navigator.onLine);
-      const retry = record.state === "attention"
-        ? h("button", { type: "button", class: "ghost", onclick: async () => {
+      const held = heldWithoutPhotos(record);
+      let retry = null;
+      if (held) {
+        // The server has the record; nothing to send again. Once seen, it is history and its photos are freed.
+        retry = h("button", { type: "button", class: "ghost acknowledge", onclick: async () => {
+          await update("records", record.uuid, (r) => (r && heldWithoutPhotos(r) ? acknowledge(r, Date.now()) : undefined));
+          const photos = await allBy("photos", "inspection", record.uuid);
+          if (photos.length) await writeMany([], photos.map((p) => ["photos", p.uuid]));
+          app.refreshBadge();
+          draw();
+        } }, t("acknowledge"));
+      } else if (record.state === "attention") {
+        retry = h("button", { type: "button", class: "ghost", onclick: async () => {
           await update("records", record.uuid, (r) => (r && r.state === "attention" ? requeue(r) : undefined));
           app.syncSoon(true).then(draw);
-        } }, t("syncNow"))
-        : null;
+        } }, t("syncNow"));
+      }
+      // (A photo refused on its PUT is named in the attention line itself.)
+      const refused = (held ? record.sync.refused : []).map((p) =>
+        h("div", { class: "error refused-photo", "data-photo": p.uuid, "data-code": p.code || "" },
+          t("photoRefused", { item: p.item || "?", m: p.message })));
       return h("li", { class: `outbox-item ${record.state}`, "data-uuid": record.uuid, "data-state": record.state },
         h("strong", {}, record.placeName || record.place), " ", t(record.regime), " · ", formatTime(record.createdAt),
         record.provisional?.score != null ? ` · ${Number(record.provisional.score).toFixed(1)}` : "",
-        h("div", { class: record.state === "attention" ? "error" : "muted" }, t(why.key, why.vars)), retry);
+        h("div", { class: record.state === "attention" ? "error" : "muted" }, t(why.key, why.vars)), ...refused, retry);
     }) : [h("li", { class: "muted", id: "outbox-empty" }, t("outboxEmpty"))]));
     drafts.replaceChildren(...mine.filter((r) => r.state === "draft").map((d) => h("li", {},
       h("a", { class: "place", href: `#/inspect/${d.uuid}` }, `${d.placeName || d.place} · ${t(d.regime)} · ${formatTime(d.createdAt)} · ${t("resume")}`))));

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0005_audit_log'),
+        ('inspections', '0008_profile_street_required'),
     ]
 
     operations = [
