@@ -16,7 +16,7 @@ admin.site.site_url = "/staff/"
 admin.site.login_form = GuardedAdminAuthenticationForm
 
 urlpatterns = [
-    path("admin/login/", admin_login),  # admin.site.login, answering 429 while locked out
+    path("admin/login/", admin_login, name="admin-login"),  # admin.site.login, 429 while locked out
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("checklists.urls")),  # GET /api/v1/checklists/

@@ -1,5 +1,6 @@
-"""Failed-login counters in the admin: who is locked out until when, and an action to lift a lockout
-(someone locked out in the field calls the office instead of waiting)."""
+"""Failed-login counters in the admin (superusers only: they name people and addresses of every street): who
+is locked out until when, and an action to lift a lockout (someone locked out in the field calls the office
+instead of waiting)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inspections.models import LoginFailureCount, Role
-from inspections.scopes import role_of
+from inspections.models import LoginFailureCount
+
+from .scoping import SUPERUSER_ONLY, StreetScopedAdmin
 
 
 @admin.register(LoginFailureCount)
-class LoginFailureCountAdmin(admin.ModelAdmin):
+class LoginFailureCountAdmin(StreetScopedAdmin):
+    street_path = SUPERUSER_ONLY
     list_display = ("key", "failures", "last_failure", "locked_until")
     search_fields = ("key",)
     ordering = ("-last_failure",)
@@ -36,16 +39,7 @@ class LoginFailureCountAdmin(admin.ModelAdmin):
         count = queryset.update(failures=0)
         self.message_user(request, _("已解除 %(count)d 项锁定。") % {"count": count}, messages.SUCCESS)
 
-    def has_view_permission(self, request: HttpRequest, obj: LoginFailureCount | None = None) -> bool:
-        return request.user.is_superuser or role_of(request.user) == Role.ADMIN
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: LoginFailureCount | None = None) -> bool:
-        return self.has_view_permission(request)  # the unlock action; every field is read-only
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: LoginFailureCount | None = None) -> bool:
