@@ -251,6 +251,48 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": True,
     "ALGORITHM": "HS256",
 }
+# Login protection (inspections.login_guard). The client address is REMOTE_ADDR, or with TRUSTED_PROXIES=N
+# the N-th address from the right of X-Forwarded-For (each of our N proxies appends the one it saw).
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0, minimum=0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES  # DRF's own get_ident agrees with ours
+# Failed logins per username (from anywhere) and per client address (any usernames); past a limit every
+# attempt is refused, even with the right password, until LOGIN_LOCKOUT_MINUTES after the last failure.
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AUTHENTICATION_BACKENDS = ["inspections.login_guard.GuardedModelBackend"]
+
+# The cache holds the API rate throttles and rendered public pages; it must be shared by every worker.
+# CACHE_URL: unset = the database cache (table sortpatrol_cache, created by `migrate`),
+# redis://host:6379/0 (or rediss://, unix://) = Redis, locmem:// = this process only (development only).
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+_cache_scheme = CACHE_URL.split("://", 1)[0].lower() if "://" in CACHE_URL else CACHE_URL.lower()
+if _cache_scheme in ("", "db"):
+    _cache_table = CACHE_URL.split("://", 1)[1].strip("/") if "://" in CACHE_URL else ""
+    if _cache_table and not _cache_table.isidentifier():
+        raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: the cache table name must be a plain identifier")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": _cache_table or "sortpatrol_cache",
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 20_000, minimum=100)},
+        }
+    }
+elif _cache_scheme in ("redis", "rediss", "unix"):
+    try:
+        import redis  # noqa: F401  (Django's RedisCache needs redis-py)
+    except ImportError:
+        raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} needs the redis package (pip install redis)") from None
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif _cache_scheme == "locmem":
+    if not DEBUG:
+        raise ImproperlyConfigured("CACHE_URL=locmem:// counts per worker process: use it with DEBUG on only")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL={CACHE_URL!r} is not a cache URL (use db://, redis://host:port/db, rediss://, unix:// or locmem://)"
+    )
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "SortPatrol API",
     "DESCRIPTION": "分类巡查 — sync, checklists and published rankings",

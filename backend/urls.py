@@ -5,13 +5,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from inspections.login_guard import GuardedAdminAuthenticationForm, admin_login
+
 admin.site.site_header = _("分类巡查 管理后台")
 admin.site.site_title = _("分类巡查")
 admin.site.index_title = _("街道生活垃圾分类巡查")
 # "View site" from the admin leads staff to their desk pages (coverage, flags, rankings), not to the phone app.
 admin.site.site_url = "/staff/"
+# Admin (and staff-page) logins go through the login lockout: the form says so, the status is 429.
+admin.site.login_form = GuardedAdminAuthenticationForm
 
 urlpatterns = [
+    path("admin/login/", admin_login, name="admin-login"),  # admin.site.login, 429 while locked out
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("checklists.urls")),  # GET /api/v1/checklists/

@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_cache_table(sender, using: str = "default", verbosity: int = 1, **kwargs) -> None:
+    """Every `migrate` (and the test database's creation) also makes the database cache's table, so
+    `migrate` alone prepares a server; a no-op when it exists or when the cache is Redis."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=max(0, verbosity - 1))
 
 
 class InspectionsConfig(AppConfig):
@@ -17,3 +26,5 @@ class InspectionsConfig(AppConfig):
         user_model = get_user_model()
         pre_save.connect(password_change_noted, sender=user_model, dispatch_uid="sortpatrol-password-noted")
         post_save.connect(password_change_revokes, sender=user_model, dispatch_uid="sortpatrol-password-revokes")
+
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="sortpatrol-createcachetable")

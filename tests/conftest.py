@@ -22,13 +22,18 @@ override_settings(
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(request, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.LANGUAGE_CODE = "zh-hans"
     settings.DEMO_LOGINS_FILE = tmp_path / "var" / "demo_logins.txt"
-    # Throttle counters and cached pages live in the cache: start every test from zero.
+    # Throttle counters and cached pages live in the cache, a database table (settings.CACHES): every test
+    # that can reach the database starts from an empty one. (Tests without database access cannot touch it.)
     from django.core.cache import cache
 
-    cache.clear()
+    db_fixtures = [name for name in ("transactional_db", "db") if name in request.fixturenames]
+    if db_fixtures:
+        request.getfixturevalue(db_fixtures[0])  # set the database up before clearing it
+    if db_fixtures or request.node.get_closest_marker("django_db"):
+        cache.clear()

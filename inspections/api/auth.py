@@ -18,18 +18,20 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from ..login_guard import lockout_of
 from ..models import Role
 from ..scopes import may_manage_people, regimes_for, role_of, users_manageable_by
 from ..services.sync import retrying_when_locked
 from ..services.tokens import PatrolRefreshToken, refresh_token_blacklist, refresh_token_rotate, tokens_revoke
+from .errors import ApiError
 from .serializers import ErrorSerializer
+from .throttling import ClientScopedRateThrottle
 
 
 def user_payload(user: AbstractBaseUser) -> dict[str, Any]:
@@ -76,6 +78,11 @@ class LoginSerializer(TokenObtainPairSerializer):
         try:
             data = super().validate(attrs)
         except AuthenticationFailed:
+            lockout = lockout_of(self.context.get("request"))
+            if lockout is not None:  # too many failures (inspections.login_guard): not even the password was checked
+                raise ApiError(
+                    status_code=429, code="locked_out", message=lockout.message, retry_after=lockout.retry_after
+                ) from None
             # One answer for unknown user, wrong password and inactive account: no account probing.
             raise AuthenticationFailed(
                 {"detail": _("用户名或密码不正确，或账号已停用。"), "code": "invalid_credentials"}
@@ -113,14 +120,16 @@ _TOKEN_ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="wrong credentials, or an invalid/expired/revoked token"),
     406: OpenApiResponse(ErrorSerializer, description="Accept header not satisfiable"),
     415: OpenApiResponse(ErrorSerializer, description="unsupported content type"),
-    429: OpenApiResponse(ErrorSerializer, description="too many attempts: wait (see Retry-After)"),
+    429: OpenApiResponse(
+        ErrorSerializer, description="too many attempts (`throttled`) or failed logins (`locked_out`): see Retry-After"
+    ),
 }
 
 
 class LoginThrottled:
     """Login and refresh share the `login` rate (settings.REST_FRAMEWORK, per client address)."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "login"
 
 

@@ -54,7 +54,11 @@ def _flatten(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ApiError):
-        return Response(error_body(exc.error_code, exc.message, exc.fields, **exc.extra), status=exc.status_code)
+        retry = exc.extra.get("retry_after")
+        headers = {"Retry-After": str(retry)} if retry is not None else None
+        return Response(
+            error_body(exc.error_code, exc.message, exc.fields, **exc.extra), status=exc.status_code, headers=headers
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -13,13 +13,13 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ..models import RankingPublication
 from ..public.present import list_title, period_label, present_lists
 from .compression import compressed_when_asked
 from .errors import ApiError
+from .throttling import ClientScopedRateThrottle
 
 PUBLIC_STATES = (RankingPublication.State.PUBLISHED, RankingPublication.State.SUPERSEDED)
 
@@ -109,7 +109,7 @@ def _trend(entry: dict) -> str | None:
 class PublicThrottled:
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "public"
 
 

@@ -181,6 +181,7 @@ class ErrorDetailSerializer(serializers.Serializer):
     message = serializers.CharField()
     fields = FieldErrorsField(help_text="field → messages, keyed like answers.3.value")
     fingerprint = serializers.CharField(required=False, help_text="409 conflict: the stored body's fingerprint")
+    retry_after = serializers.IntegerField(required=False, help_text="429 locked_out: seconds to wait (as Retry-After)")
 
 
 class ErrorSerializer(serializers.Serializer):

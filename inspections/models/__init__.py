@@ -1,5 +1,6 @@
 from .audit import AppendOnlyError, AuditAction, AuditEvent
 from .inspection import Answer, Grade, Inspection, Photo
+from .login_guard import LoginFailureCount  # noqa: F401  (inspections.login_guard)
 from .people import Profile, Role, TokenRevocation
 from .places import BinStation, Community, Compound, Office, Place, PropertyCompany, Street, Unit
 

@@ -303,6 +303,7 @@ ROUTES: dict[str, tuple[Probe, ...]] = {
     # Django admin, site-wide pages
     "admin:index": (STATIC,),
     "admin:login": (STATIC,),
+    "admin-login": (STATIC,),  # the same page through inspections.login_guard.admin_login (429 when locked)
     "admin:logout": (Probe(method="POST", reach=NOBODY, other="hide", aimed=False),),
     "admin:password_change": (STATIC,),
     "admin:password_change_done": (STATIC,),
