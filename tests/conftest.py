@@ -5,6 +5,10 @@ import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import threading  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
 import pytest  # noqa: E402
 from django.conf import settings as django_settings  # noqa: E402
 from django.test import override_settings  # noqa: E402
@@ -37,3 +41,34 @@ def _fast_and_isolated(request, settings, tmp_path):
         request.getfixturevalue(db_fixtures[0])  # set the database up before clearing it
     if db_fixtures or request.node.get_closest_marker("django_db"):
         cache.clear()
+
+
+@pytest.fixture
+def all_at_once() -> Callable[[list[Callable[[Callable[[], Any]], Any]]], list[Any]]:
+    """Run each call in its own thread, released together: a call gets `go`, which it calls once it is ready
+    (client made, logged in), so that only the requests race. Returns the results in finishing order; any
+    thread's exception fails the test (it would otherwise vanish with its thread)."""
+    from django.db import connection
+
+    def run(calls: list[Callable[[Callable[[], Any]], Any]]) -> list[Any]:
+        barrier = threading.Barrier(len(calls))
+        results: list[Any] = []
+        failures: list[BaseException] = []
+
+        def worker(call: Callable[[Callable[[], Any]], Any]) -> None:
+            try:
+                results.append(call(barrier.wait))
+            except BaseException as exc:
+                failures.append(exc)
+            finally:
+                connection.close()  # each thread has its own connection; leave none open for the flush
+
+        threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        return results
+
+    return run

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from inspections.models import Answer, Inspection, Photo
 
@@ -18,64 +16,43 @@ world = sync_world.world  # the fixture
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(world, body: dict, inspection_uuid: str, n: int = 2) -> list[int]:
-    barrier = threading.Barrier(n)
-    statuses: list[int] = []
-    failures: list[BaseException] = []
+def _race(world, all_at_once, body: dict, inspection_uuid: str, n: int = 2) -> list[int]:
+    def send(go) -> int:
+        client = world.client("street")
+        go()
+        _, response = put_inspection(client, body, inspection_uuid)
+        return response.status_code
 
-    def send() -> None:
-        try:
-            client = world.client("street")
-            barrier.wait()
-            _, response = put_inspection(client, body, inspection_uuid)
-            statuses.append(response.status_code)
-        except BaseException as exc:  # reported below: a thread's exception would otherwise vanish
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
-    return sorted(statuses)
+    return sorted(all_at_once([send] * n))
 
 
-def test_the_same_uuid_at_once_from_two_threads_stores_one_row(world):
+def test_the_same_uuid_at_once_from_two_threads_stores_one_row(world, all_at_once):
     data = jpeg_bytes()
     body = inspection_body(
         world, answers=[{"item": "T01", "value": "fail"}], photos=[manifest_entry(data, "T01")]
     )
     inspection_uuid = str(uuid.uuid4())
 
-    statuses = _race(world, body, inspection_uuid)
+    statuses = _race(world, all_at_once, body, inspection_uuid)
 
     assert statuses == [200, 201]
     assert Inspection.objects.filter(uuid=inspection_uuid).count() == 1
     assert Answer.objects.count() == 1 and Photo.objects.count() == 1
 
 
-def test_different_bodies_at_once_store_one_and_refuse_the_other(world):
+def test_different_bodies_at_once_store_one_and_refuse_the_other(world, all_at_once):
     inspection_uuid = str(uuid.uuid4())
-    barrier = threading.Barrier(2)
-    statuses: list[int] = []
 
-    def send(device_id: str) -> None:
-        try:
+    def send_from(device_id: str):
+        def send(go) -> int:
             client = world.client("street")
-            barrier.wait()
+            go()
             _, response = put_inspection(client, inspection_body(world, device_id=device_id), inspection_uuid)
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+            return response.status_code
 
-    threads = [threading.Thread(target=send, args=(name,)) for name in ("a", "b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+        return send
+
+    statuses = all_at_once([send_from("a"), send_from("b")])
 
     assert sorted(statuses) == [201, 409]
     assert Inspection.objects.filter(uuid=inspection_uuid).count() == 1
