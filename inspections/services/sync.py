@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Answer, AuditAction, Inspection, Photo
 from ..photos import PhotoRejected, delete_stored, process_photo, store_photo
+from ..rows import RowShape
 from ..selectors.inspections import missing_photo_uuids
 from ..signals import inspection_changed
 from .audit import audit_record
@@ -178,14 +179,21 @@ def _inspection_from(
     )
 
 
+# Everything a replay answers with; the stored body is left deferred (decoding it was a tenth of a replay).
+_STORED = RowShape(Inspection, "i", defer=["body"])
+
+
 def _stored(uuid: uuid_lib.UUID) -> Inspection | None:
-    # A raw query (the model's own converters still apply): on every PUT, composing the ORM query cost
-    # more than running this indexed lookup (bench/ingest.py).
+    # Hand-written SQL (the model's own converters still apply): on every PUT, composing the ORM query cost
+    # several times more than running this indexed lookup (bench/ingest.py, inspections/rows.py).
     column = Inspection._meta.get_field("uuid")
-    rows = Inspection.objects.raw(
-        f"SELECT * FROM {Inspection._meta.db_table} WHERE uuid = %s", [column.get_db_prep_value(uuid, connection)]
-    )
-    return next(iter(rows), None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_STORED.columns(connection)} FROM {Inspection._meta.db_table} i WHERE i.uuid = %s",
+            [column.get_db_prep_value(uuid, connection)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else _STORED.instance(row, connection)
 
 
 _ANSWER_COLUMNS = ("inspection_id", "item_code", "value", "note", "max_tenths", "earned_tenths", "failed")
