@@ -22,7 +22,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.utils.translation import gettext as _
-from geopy.distance import geodesic
+from geographiclib.geodesic import Geodesic
+from geopy.distance import ELLIPSOIDS
 
 from checklists.models import ChecklistVersion, Regime
 from checklists.scoring import AnswerError, ItemRule, check_answer, photo_violations, score_inspection
@@ -57,16 +58,22 @@ def known_body(body: Mapping) -> dict:
     (of any depth or size) are covered by the fingerprint of the body as sent, but never kept. Call it after
     inspection_validate: the values kept are then the validated ones (an answer's value has its type's shape)."""
 
-    def pick(value: Any, keys: tuple[str, ...]) -> Any:
-        return {key: value[key] for key in keys if key in value} if isinstance(value, Mapping) else value
+    def pick(value: Any, keys: frozenset[str]) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        # The usual case, nothing unknown: the entry as it is (a set comparison, not a new dict per answer).
+        return value if value.keys() <= keys else {key: value[key] for key in value if key in keys}
 
-    kept = pick(body, DOCUMENT_KEYS)
+    kept = {key: body[key] for key in body if key in _KNOWN[0]}
     if "location" in kept:
-        kept["location"] = pick(kept["location"], LOCATION_KEYS)
-    for key, keys in (("answers", ANSWER_KEYS), ("photos", PHOTO_KEYS)):
+        kept["location"] = pick(kept["location"], _KNOWN[1])
+    for key, keys in (("answers", _KNOWN[2]), ("photos", _KNOWN[3])):
         if isinstance(kept.get(key), list):
             kept[key] = [pick(entry, keys) for entry in kept[key]]
     return kept
+
+
+_KNOWN = tuple(frozenset(keys) for keys in (DOCUMENT_KEYS, LOCATION_KEYS, ANSWER_KEYS, PHOTO_KEYS))
 
 
 class SyncError(Exception):
@@ -276,6 +283,16 @@ def _location(value: Any, errors: _Errors) -> dict | None:
     return {"lat": lat, "lng": lng, "accuracy": accuracy, "captured_at": captured_at, "mock": mock}
 
 
+# geopy's geodesic() on its default ellipsoid (WGS-84, in kilometres) without its Point and Distance objects, which
+# cost more than the computation: the same call to geographiclib, the same figure to the last bit.
+_WGS84_KM = Geodesic(ELLIPSOIDS["WGS-84"][0], ELLIPSOIDS["WGS-84"][2])
+
+
+def geodesic_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Geodesic distance in metres on WGS-84 (points within ±90°, ±180°), as geopy.distance.geodesic(…).meters."""
+    return _WGS84_KM.Inverse(lat1, lng1, lat2, lng2, Geodesic.DISTANCE)["s12"] * 1000
+
+
 def _location_flags(location: dict | None, place: Place) -> tuple[list[str], float | None]:
     """SYNC.md §6: facts staff should look at; they never reject an inspection."""
     if location is None:
@@ -286,7 +303,7 @@ def _location_flags(location: dict | None, place: Place) -> tuple[list[str], flo
         flags.append("poor_accuracy")
     distance = None
     if place.lat is not None and place.lng is not None:
-        distance = geodesic((location["lat"], location["lng"]), (float(place.lat), float(place.lng))).meters
+        distance = geodesic_m(location["lat"], location["lng"], float(place.lat), float(place.lng))
         if distance > place.effective_radius_m:
             flags.append("far_from_place")
     if location["mock"]:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Answer, AuditAction, Inspection, Photo
 from ..photos import PhotoRejected, delete_stored, process_photo, store_photo
-from ..rows import RowShape
+from ..rows import RowShape, insert
 from ..selectors.inspections import missing_photo_uuids
 from ..signals import inspection_changed
 from .audit import audit_record
@@ -108,7 +108,7 @@ def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_d
     complete = inspection.status == Inspection.Status.COMPLETE
     try:
         with transaction.atomic():
-            inspection.save(force_insert=True)
+            insert(inspection, connection)  # save(force_insert=True) without composing the INSERT
             _answers_insert(inspection, draft)
             Photo.objects.bulk_create(
                 Photo(inspection=inspection, uuid=p_uuid, item_code=item, sha256=sha, declared_bytes=size,
