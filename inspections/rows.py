@@ -26,6 +26,8 @@ class RowShape:
         self.alias = alias
         self.fields = [f for f in model._meta.concrete_fields if f.attname not in defer]
         self.attnames = [f.attname for f in self.fields]
+        # Model.from_db looks each concrete field up in this when some are deferred: a set, not a list.
+        self._field_names = frozenset(self.attnames) if defer else self.attnames
         self.width = len(self.fields)
         self._columns: dict[str, str] = {}
         self._converters: dict[str, list[tuple[int, list[Callable], Any]]] = {}
@@ -50,14 +52,16 @@ class RowShape:
         return self._converters[connection.vendor]
 
     def instance(self, values: Sequence[Any], connection: BaseDatabaseWrapper) -> models.Model:
-        """An instance from this shape's values (a slice of a fetched row), as a queryset would build it."""
+        """An instance from this shape's values (a slice of a fetched row), as a queryset would build it. Pass the
+        connection itself (`connections[alias]`), not the `django.db.connection` proxy, which costs a look-up per
+        attribute."""
         values = list(values)
         for index, converters, column in self._converters_for(connection):
             value = values[index]
             for converter in converters:
                 value = converter(value, column, connection)
             values[index] = value
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return self.model.from_db(connection.alias, self._field_names, values)
 
 
 _INSERTS: dict[tuple[type[models.Model], str], tuple[list[models.Field], str]] = {}

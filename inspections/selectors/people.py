@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ..models import Profile, TokenRevocation
 from ..rows import RowShape
@@ -14,7 +15,7 @@ from ..rows import RowShape
 _SHAPES: dict[str, tuple[RowShape, RowShape, RowShape, str]] = {}
 
 
-def _shapes(id_field: str) -> tuple[RowShape, RowShape, RowShape, str]:
+def _shapes(id_field: str, connection: BaseDatabaseWrapper) -> tuple[RowShape, RowShape, RowShape, str]:
     if id_field not in _SHAPES:
         user_model = get_user_model()
         users, profiles, revocations = (
@@ -40,18 +41,19 @@ def user_with_profile(id_field: str, value: Any) -> AbstractBaseUser | None:
     """The user whose `id_field` is `value`, with `profile` and `token_revocation` loaded (or known to be
     absent), in one query: what `select_related("profile", "token_revocation")` returns, without composing a
     queryset on every request (inspections/rows.py). None when there is no such user."""
-    users, profiles, revocations, sql = _shapes(id_field)
+    db = connections[DEFAULT_DB_ALIAS]
+    users, profiles, revocations, sql = _shapes(id_field, db)
     field = users.model._meta.get_field(id_field)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_value(value, connection)])
+    with db.cursor() as cursor:
+        cursor.execute(sql, [field.get_db_prep_value(value, db)])
         row = cursor.fetchone()
     if row is None:
         return None
-    user = users.instance(row[: users.width], connection)
+    user = users.instance(row[: users.width], db)
     for shape, start in ((profiles, users.width), (revocations, users.width + profiles.width)):
         values = row[start : start + shape.width]
         related = None if values[shape.attnames.index(shape.model._meta.pk.attname)] is None else (
-            shape.instance(values, connection)
+            shape.instance(values, db)
         )
         link = shape.model._meta.get_field("user")
         link.remote_field.set_cached_value(user, related)  # user.profile / user.token_revocation

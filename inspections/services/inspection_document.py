@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 from geographiclib.geodesic import Geodesic
 from geopy.distance import ELLIPSOIDS
@@ -167,14 +167,13 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
 
     if regime not in regimes_for(user):
         raise SyncError(403, "regime_not_allowed", _("您的角色不能进行这种检查。"))
-    place, grandparent_id = _place(place_code)
+    place, grandparent_id, version = _place_and_version(place_code, version_id)
     if place is None:
         errors.add("place", _("没有这个场所。"))
         errors.raise_if_any()
     if not inspectable_place(user, place, grandparent_id=grandparent_id):
         raise SyncError(403, "out_of_scope", _("这个场所不在您的检查范围内。"))
 
-    version = _version(version_id)
     if version is None or version.state == ChecklistVersion.State.DRAFT:
         errors.add("checklist_version", _("没有这个已发布的检查表版本。"))
         errors.raise_if_any()
@@ -210,38 +209,41 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
     )
 
 
-# The reads on every PUT are hand-written SQL turned into instances as the ORM would (inspections/rows.py):
-# composing their querysets cost several times more than running them (bench/ingest.py).
+# The read on every PUT is hand-written SQL turned into instances as the ORM would (inspections/rows.py): composing
+# querysets for the place and the version cost several times more than running this one query (bench/ingest.py).
 _PLACE = RowShape(Place, "p")
-_VERSION = RowShape(ChecklistVersion, "v")
+# What validation and scoring read of the version (rules_for: id, state, fingerprint; its document: the checklist and
+# the number); the rest is deferred.
+_VERSION = RowShape(
+    ChecklistVersion, "v",
+    defer=[f.attname for f in ChecklistVersion._meta.concrete_fields
+           if f.attname not in ("id", "checklist_id", "number", "state", "fingerprint")],
+)
 
 
-def _place(code: str) -> tuple[Place | None, int | None]:
-    """The place with this code and its parent's parent (for the scope check), in one query."""
-    with connection.cursor() as cursor:
+def _place_and_version(code: str, version_id: int) -> tuple[Place | None, int | None, ChecklistVersion | None]:
+    """The place with this code and its parent's parent (for the scope check), and the version with its checklist's
+    place kind and regime (as `checklist_place_kind`, `checklist_regime`), in one query. No place, no version."""
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_PLACE.columns(connection)}, q.parent_id FROM inspections_place p"
-            " LEFT JOIN inspections_place q ON q.id = p.parent_id WHERE p.code = %s",
-            [code],
-        )
-        row = cursor.fetchone()
-    return (None, None) if row is None else (_PLACE.instance(row[:-1], connection), row[-1])
-
-
-def _version(version_id: int) -> ChecklistVersion | None:
-    """The version with its checklist's place kind and regime (as `checklist_place_kind`, `checklist_regime`)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {_VERSION.columns(connection)}, c.place_kind, c.regime FROM checklists_checklistversion v"
-            " JOIN checklists_checklist c ON c.id = v.checklist_id WHERE v.id = %s",
-            [version_id],
+            f"SELECT {_PLACE.columns(db)}, q.parent_id, {_VERSION.columns(db)}, c.place_kind, c.regime"
+            " FROM inspections_place p LEFT JOIN inspections_place q ON q.id = p.parent_id"
+            " LEFT JOIN checklists_checklistversion v ON v.id = %s"
+            " LEFT JOIN checklists_checklist c ON c.id = v.checklist_id WHERE p.code = %s",
+            [version_id, code],
         )
         row = cursor.fetchone()
     if row is None:
-        return None
-    version = _VERSION.instance(row[:-2], connection)
-    version.checklist_place_kind, version.checklist_regime = row[-2:]
-    return version
+        return None, None, None
+    place = _PLACE.instance(row[: _PLACE.width], db)
+    grandparent_id = row[_PLACE.width]
+    version_row = row[_PLACE.width + 1 :]
+    version = None
+    if version_row[0] is not None:
+        version = _VERSION.instance(version_row[:-2], db)
+        version.checklist_place_kind, version.checklist_regime = version_row[-2:]
+    return place, grandparent_id, version
 
 
 def _number(value: Any) -> float | None:

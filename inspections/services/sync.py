@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,7 +108,7 @@ def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_d
     complete = inspection.status == Inspection.Status.COMPLETE
     try:
         with transaction.atomic():
-            insert(inspection, connection)  # save(force_insert=True) without composing the INSERT
+            insert(inspection, connections[DEFAULT_DB_ALIAS])  # save(force_insert=True), the INSERT written once
             _answers_insert(inspection, draft)
             Photo.objects.bulk_create(
                 Photo(inspection=inspection, uuid=p_uuid, item_code=item, sha256=sha, declared_bytes=size,
@@ -191,14 +191,15 @@ _STORED = RowShape(
 def _stored(uuid: uuid_lib.UUID) -> Inspection | None:
     # Hand-written SQL (the model's own converters still apply): on every PUT, composing the ORM query cost
     # several times more than running this indexed lookup (bench/ingest.py, inspections/rows.py).
+    db = connections[DEFAULT_DB_ALIAS]
     column = Inspection._meta.get_field("uuid")
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_STORED.columns(connection)} FROM {Inspection._meta.db_table} i WHERE i.uuid = %s",
-            [column.get_db_prep_value(uuid, connection)],
+            f"SELECT {_STORED.columns(db)} FROM {Inspection._meta.db_table} i WHERE i.uuid = %s",
+            [column.get_db_prep_value(uuid, db)],
         )
         row = cursor.fetchone()
-    return None if row is None else _STORED.instance(row, connection)
+    return None if row is None else _STORED.instance(row, db)
 
 
 _ANSWER_COLUMNS = ("inspection_id", "item_code", "value", "note", "max_tenths", "earned_tenths", "failed")
@@ -209,9 +210,10 @@ def _answers_insert(inspection: Inspection, draft: InspectionDraft) -> None:
     rest of the write (bench/ingest.py); the values are prepared by the model's own fields all the same."""
     if not draft.answers:
         return
+    db = connections[DEFAULT_DB_ALIAS]
     # What JSONField.get_db_prep_save ends in for a plain JSON value, without its layers for expressions.
-    adapt_json, encoder = connection.ops.adapt_json_value, Answer._meta.get_field("value").encoder
-    quote = connection.ops.quote_name
+    adapt_json, encoder = db.ops.adapt_json_value, Answer._meta.get_field("value").encoder
+    quote = db.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(Answer._meta.db_table), ", ".join(quote(c) for c in _ANSWER_COLUMNS), ", ".join(["%s"] * 7)
     )
@@ -223,7 +225,7 @@ def _answers_insert(inspection: Inspection, draft: InspectionDraft) -> None:
         )
         for code, value, note in draft.answers
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
