@@ -134,6 +134,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Django's FallbackStorage, made on first use (backend/messages.py): most requests never show a message.
+MESSAGE_STORAGE = "backend.messages.LazyFallbackStorage"
+
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
 

@@ -15,10 +15,10 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
 from ..selectors.people import user_with_profile
-from .token_cache import ValidatedTokenCache
+from .token_cache import UserModelOnDemand, ValidatedTokenCache
 
 
-class RevocableJWTAuthentication(ValidatedTokenCache, JWTAuthentication):
+class RevocableJWTAuthentication(UserModelOnDemand, ValidatedTokenCache, JWTAuthentication):
     def get_user(self, validated_token: Token):
         try:
             user_id = validated_token[api_settings.USER_ID_CLAIM]

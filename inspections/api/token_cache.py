@@ -11,7 +11,9 @@ revoked, deleted) is decided by `get_user` on every request, as before.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
@@ -54,3 +56,16 @@ class ValidatedTokenCache:
 def forget_validated_tokens() -> None:
     with _lock:
         _validated.clear()
+
+
+class UserModelOnDemand:
+    """Mixin for a simplejwt JWTAuthentication: DRF makes the authenticator anew for every request, and its
+    `__init__` only looks the user model up in the app registry (a thirtieth of a replayed PUT). Looked up when
+    read instead (our `get_user` does not read it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    @property
+    def user_model(self) -> type:
+        return get_user_model()
