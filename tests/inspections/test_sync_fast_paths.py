@@ -264,3 +264,13 @@ def test_the_lazy_message_storage_stores_and_reads_messages_and_makes_nothing_un
     storage.add(20, "已保存")
     assert [m.message for m in storage] == ["已保存"]
     assert [type(s).__name__ for s in storage.storages] == ["CookieStorage", "SessionStorage"]
+
+
+def test_a_first_put_takes_a_fixed_handful_of_queries(world):
+    client = world.client("street")  # authenticated already: the user's own query is not counted
+    with CaptureQueriesContext(connection) as ctx:
+        assert put_inspection(client, inspection_body(world))[1].status_code == 201
+    # The UUID; the place with the version (one query); the version's checklist and items (this test version has no
+    # fingerprint, so its rules are not kept); the savepoint; the inspection; its answers (one executemany); the
+    # period score: the place chain, the own sums, the score rows, a write for each of the three levels; the release.
+    assert len(ctx.captured_queries) <= 15
