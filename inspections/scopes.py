@@ -93,7 +93,7 @@ def inspectable_place(
 ) -> bool:
     """Whether `place` is one of `places_inspectable_by(user)`, decided from a place row already read (the sync
     path reads it by its code; `grandparent_id` is its parent's parent) instead of composing that query again.
-    The same rules in Python: tests/inspections/test_scopes.py checks that both agree, role by role."""
+    The same rules in Python: tests/inspections/test_sync_fast_paths.py checks that both agree, role by role."""
     if not regimes_for(user) or place.status != Place.Status.ACTIVE:
         return False
     role = role_of(user)
