@@ -134,6 +134,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Django's FallbackStorage, made on first use (backend/messages.py): most requests never show a message.
+MESSAGE_STORAGE = "backend.messages.LazyFallbackStorage"
+
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
 
@@ -237,6 +240,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "inspections.api.negotiation.JsonFirstNegotiation",
     "EXCEPTION_HANDLER": "inspections.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("THROTTLE_LOGIN", "20/min"),

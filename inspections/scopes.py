@@ -182,3 +182,24 @@ def company_editable_by(user: AbstractBaseUser | AnonymousUser | None, company) 
 def is_staff_reader(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     """Street staff see everything in their street, covert results included, before publication."""
     return role_of(user) in (Role.ADMIN, Role.STREET_INSPECTOR)
+
+
+def inspectable_place(
+    user: AbstractBaseUser | AnonymousUser | None, place: Place, *, grandparent_id: int | None
+) -> bool:
+    """Whether `place` is one of `places_inspectable_by(user)`, decided from a place row already read (the sync
+    path reads it by its code; `grandparent_id` is its parent's parent) instead of composing that query again.
+    The same rules in Python: tests/inspections/test_sync_fast_paths.py checks that both agree, role by role."""
+    if not regimes_for(user) or place.status != Place.Status.ACTIVE:
+        return False
+    # street_q in Python: a superuser reaches every street, anyone else only their profile's street.
+    street_id = street_id_of(user)
+    if not (user.is_superuser or (street_id is not None and place.street_id == street_id)):
+        return False
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.STREET_INSPECTOR):
+        return True
+    if role == Role.COMMUNITY_INSPECTOR:
+        ids = set(user.profile.communities.values_list("id", flat=True))
+        return bool(ids & {place.pk, place.parent_id, grandparent_id} - {None})
+    return False

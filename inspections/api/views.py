@@ -73,8 +73,9 @@ def _uuid(text: str) -> uuid_lib.UUID:
 
 
 def _device_date(request: Request) -> str | None:
-    # Browsers may not set Date on fetch(): the PWA sends the same value as X-Device-Date.
-    return request.headers.get("Date") or request.headers.get("X-Device-Date")
+    # Browsers may not set Date on fetch(): the PWA sends the same value as X-Device-Date. Read from META, not
+    # request.headers, which copies every header into a new mapping first.
+    return request.META.get("HTTP_DATE") or request.META.get("HTTP_X_DEVICE_DATE")
 
 
 @compressed_when_asked

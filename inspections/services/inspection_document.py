@@ -20,15 +20,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
-from geopy.distance import geodesic
+from geographiclib.geodesic import Geodesic
+from geopy.distance import ELLIPSOIDS
 
 from checklists.models import ChecklistVersion, Regime
 from checklists.scoring import AnswerError, ItemRule, check_answer, photo_violations, score_inspection
 from checklists.selectors import rules_for
 
 from ..models import Place
-from ..scopes import places_inspectable_by, regimes_for
+from ..rows import RowShape
+from ..scopes import inspectable_place, regimes_for
 
 MAX_ANSWERS = 500
 MAX_PHOTOS = 100
@@ -55,16 +58,22 @@ def known_body(body: Mapping) -> dict:
     (of any depth or size) are covered by the fingerprint of the body as sent, but never kept. Call it after
     inspection_validate: the values kept are then the validated ones (an answer's value has its type's shape)."""
 
-    def pick(value: Any, keys: tuple[str, ...]) -> Any:
-        return {key: value[key] for key in keys if key in value} if isinstance(value, Mapping) else value
+    def pick(value: Any, keys: frozenset[str]) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        # The usual case, nothing unknown: the entry as it is (a set comparison, not a new dict per answer).
+        return value if value.keys() <= keys else {key: value[key] for key in value if key in keys}
 
-    kept = pick(body, DOCUMENT_KEYS)
+    kept = {key: body[key] for key in body if key in _KNOWN[0]}
     if "location" in kept:
-        kept["location"] = pick(kept["location"], LOCATION_KEYS)
-    for key, keys in (("answers", ANSWER_KEYS), ("photos", PHOTO_KEYS)):
+        kept["location"] = pick(kept["location"], _KNOWN[1])
+    for key, keys in (("answers", _KNOWN[2]), ("photos", _KNOWN[3])):
         if isinstance(kept.get(key), list):
             kept[key] = [pick(entry, keys) for entry in kept[key]]
     return kept
+
+
+_KNOWN = tuple(frozenset(keys) for keys in (DOCUMENT_KEYS, LOCATION_KEYS, ANSWER_KEYS, PHOTO_KEYS))
 
 
 class SyncError(Exception):
@@ -158,15 +167,13 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
 
     if regime not in regimes_for(user):
         raise SyncError(403, "regime_not_allowed", _("您的角色不能进行这种检查。"))
-    # One query for the usual case: the place, looked up within the user's scope.
-    place = next(iter(places_inspectable_by(user).filter(code=place_code).order_by()[:1]), None)
+    place, grandparent_id, version = _place_and_version(place_code, version_id)
     if place is None:
-        if not Place.objects.filter(code=place_code).exists():
-            errors.add("place", _("没有这个场所。"))
-            errors.raise_if_any()
+        errors.add("place", _("没有这个场所。"))
+        errors.raise_if_any()
+    if not inspectable_place(user, place, grandparent_id=grandparent_id):
         raise SyncError(403, "out_of_scope", _("这个场所不在您的检查范围内。"))
 
-    version = _version(version_id)
     if version is None or version.state == ChecklistVersion.State.DRAFT:
         errors.add("checklist_version", _("没有这个已发布的检查表版本。"))
         errors.raise_if_any()
@@ -202,15 +209,41 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
     )
 
 
-def _version(version_id: int) -> ChecklistVersion | None:
-    """The version with its checklist's place kind and regime, in one raw query (cheaper to compose than the
-    ORM's join on every PUT, bench/ingest.py)."""
-    rows = ChecklistVersion.objects.raw(
-        "SELECT v.*, c.place_kind AS checklist_place_kind, c.regime AS checklist_regime"
-        " FROM checklists_checklistversion v JOIN checklists_checklist c ON c.id = v.checklist_id WHERE v.id = %s",
-        [version_id],
-    )
-    return next(iter(rows), None)
+# The read on every PUT is hand-written SQL turned into instances as the ORM would (inspections/rows.py): composing
+# querysets for the place and the version cost several times more than running this one query (bench/ingest.py).
+_PLACE = RowShape(Place, "p")
+# What validation and scoring read of the version (rules_for: id, state, fingerprint; its document: the checklist and
+# the number); the rest is deferred.
+_VERSION = RowShape(
+    ChecklistVersion, "v",
+    defer=[f.attname for f in ChecklistVersion._meta.concrete_fields
+           if f.attname not in ("id", "checklist_id", "number", "state", "fingerprint")],
+)
+
+
+def _place_and_version(code: str, version_id: int) -> tuple[Place | None, int | None, ChecklistVersion | None]:
+    """The place with this code and its parent's parent (for the scope check), and the version with its checklist's
+    place kind and regime (as `checklist_place_kind`, `checklist_regime`), in one query. No place, no version."""
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_PLACE.columns(db)}, q.parent_id, {_VERSION.columns(db)}, c.place_kind, c.regime"
+            " FROM inspections_place p LEFT JOIN inspections_place q ON q.id = p.parent_id"
+            " LEFT JOIN checklists_checklistversion v ON v.id = %s"
+            " LEFT JOIN checklists_checklist c ON c.id = v.checklist_id WHERE p.code = %s",
+            [version_id, code],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, None, None
+    place = _PLACE.instance(row[: _PLACE.width], db)
+    grandparent_id = row[_PLACE.width]
+    version_row = row[_PLACE.width + 1 :]
+    version = None
+    if version_row[0] is not None:
+        version = _VERSION.instance(version_row[:-2], db)
+        version.checklist_place_kind, version.checklist_regime = version_row[-2:]
+    return place, grandparent_id, version
 
 
 def _number(value: Any) -> float | None:
@@ -252,6 +285,16 @@ def _location(value: Any, errors: _Errors) -> dict | None:
     return {"lat": lat, "lng": lng, "accuracy": accuracy, "captured_at": captured_at, "mock": mock}
 
 
+# geopy's geodesic() on its default ellipsoid (WGS-84, in kilometres) without its Point and Distance objects, which
+# cost more than the computation: the same call to geographiclib, the same figure to the last bit.
+_WGS84_KM = Geodesic(ELLIPSOIDS["WGS-84"][0], ELLIPSOIDS["WGS-84"][2])
+
+
+def geodesic_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Geodesic distance in metres on WGS-84 (points within ±90°, ±180°), as geopy.distance.geodesic(…).meters."""
+    return _WGS84_KM.Inverse(lat1, lng1, lat2, lng2, Geodesic.DISTANCE)["s12"] * 1000
+
+
 def _location_flags(location: dict | None, place: Place) -> tuple[list[str], float | None]:
     """SYNC.md §6: facts staff should look at; they never reject an inspection."""
     if location is None:
@@ -262,7 +305,7 @@ def _location_flags(location: dict | None, place: Place) -> tuple[list[str], flo
         flags.append("poor_accuracy")
     distance = None
     if place.lat is not None and place.lng is not None:
-        distance = geodesic((location["lat"], location["lng"]), (float(place.lat), float(place.lng))).meters
+        distance = geodesic_m(location["lat"], location["lng"], float(place.lat), float(place.lng))
         if distance > place.effective_radius_m:
             flags.append("far_from_place")
     if location["mock"]:

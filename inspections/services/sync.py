@@ -20,12 +20,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Answer, AuditAction, Inspection, Photo
 from ..photos import PhotoRejected, delete_stored, process_photo, store_photo
+from ..rows import RowShape, insert
 from ..selectors.inspections import missing_photo_uuids
 from ..signals import inspection_changed
 from .audit import audit_record
@@ -107,7 +108,7 @@ def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_d
     complete = inspection.status == Inspection.Status.COMPLETE
     try:
         with transaction.atomic():
-            inspection.save(force_insert=True)
+            insert(inspection, connections[DEFAULT_DB_ALIAS])  # save(force_insert=True), the INSERT written once
             _answers_insert(inspection, draft)
             Photo.objects.bulk_create(
                 Photo(inspection=inspection, uuid=p_uuid, item_code=item, sha256=sha, declared_bytes=size,
@@ -178,14 +179,27 @@ def _inspection_from(
     )
 
 
+# What a replay checks and answers with (the status body); the other columns are left deferred, loaded if read:
+# converting them all, the stored body above all, was a fifth of a replay (bench/replay.py).
+_REPLAY_FIELDS = ("id", "uuid", "uploader_id", "checklist_version_id", "place_id", "regime", "status", "score_tenths",
+                  "grade", "vetoed", "flags", "received_at", "fingerprint", "voided")
+_STORED = RowShape(
+    Inspection, "i", defer=[f.attname for f in Inspection._meta.concrete_fields if f.attname not in _REPLAY_FIELDS]
+)
+
+
 def _stored(uuid: uuid_lib.UUID) -> Inspection | None:
-    # A raw query (the model's own converters still apply): on every PUT, composing the ORM query cost
-    # more than running this indexed lookup (bench/ingest.py).
+    # Hand-written SQL (the model's own converters still apply): on every PUT, composing the ORM query cost
+    # several times more than running this indexed lookup (bench/ingest.py, inspections/rows.py).
+    db = connections[DEFAULT_DB_ALIAS]
     column = Inspection._meta.get_field("uuid")
-    rows = Inspection.objects.raw(
-        f"SELECT * FROM {Inspection._meta.db_table} WHERE uuid = %s", [column.get_db_prep_value(uuid, connection)]
-    )
-    return next(iter(rows), None)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_STORED.columns(db)} FROM {Inspection._meta.db_table} i WHERE i.uuid = %s",
+            [column.get_db_prep_value(uuid, db)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else _STORED.instance(row, db)
 
 
 _ANSWER_COLUMNS = ("inspection_id", "item_code", "value", "note", "max_tenths", "earned_tenths", "failed")
@@ -196,9 +210,10 @@ def _answers_insert(inspection: Inspection, draft: InspectionDraft) -> None:
     rest of the write (bench/ingest.py); the values are prepared by the model's own fields all the same."""
     if not draft.answers:
         return
+    db = connections[DEFAULT_DB_ALIAS]
     # What JSONField.get_db_prep_save ends in for a plain JSON value, without its layers for expressions.
-    adapt_json, encoder = connection.ops.adapt_json_value, Answer._meta.get_field("value").encoder
-    quote = connection.ops.quote_name
+    adapt_json, encoder = db.ops.adapt_json_value, Answer._meta.get_field("value").encoder
+    quote = db.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(Answer._meta.db_table), ", ".join(quote(c) for c in _ANSWER_COLUMNS), ", ".join(["%s"] * 7)
     )
@@ -210,7 +225,7 @@ def _answers_insert(inspection: Inspection, draft: InspectionDraft) -> None:
         )
         for code, value, note in draft.answers
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
