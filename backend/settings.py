@@ -342,6 +342,8 @@ SORTPATROL = {
     },
     "POOR_ACCURACY_M": envint("POOR_ACCURACY_M", 50, minimum=1),
     "MAX_CLOCK_SKEW_S": envint("MAX_CLOCK_SKEW_S", 300, minimum=1),
+    # A phone's outbox export imported by a street admin (photos inside as base64): the whole file at most.
+    "OUTBOX_IMPORT_MAX_BYTES": envint("OUTBOX_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1),
 }
 
 # Production hardening whenever DEBUG is off.

@@ -17,7 +17,7 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save, pre_save
+        from django.db.models.signals import m2m_changed, post_save, pre_save
 
         from .services import scores  # noqa: F401  (connects the score receiver to inspection_changed)
         from .services.tokens import password_change_noted, password_change_revokes
@@ -26,5 +26,16 @@ class InspectionsConfig(AppConfig):
         user_model = get_user_model()
         pre_save.connect(password_change_noted, sender=user_model, dispatch_uid="sortpatrol-password-noted")
         post_save.connect(password_change_revokes, sender=user_model, dispatch_uid="sortpatrol-password-revokes")
+
+        # History for judging a record by the time it was done (docs/sync.md "Out of scope").
+        from .models import Place, Profile
+        from .services import history
+
+        post_save.connect(history.user_saved, sender=user_model, dispatch_uid="sortpatrol-scope-user")
+        post_save.connect(history.profile_saved, sender=Profile, dispatch_uid="sortpatrol-scope-profile")
+        m2m_changed.connect(
+            history.communities_changed, sender=Profile.communities.through, dispatch_uid="sortpatrol-scope-communities"
+        )
+        post_save.connect(history.place_saved, sender=Place, dispatch_uid="sortpatrol-place-status")
 
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="sortpatrol-createcachetable")

@@ -13,12 +13,15 @@ their profile. A missing street denies, it never widens: a user without a street
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from checklists.models import UNIT_KINDS, PlaceKind, Regime
 
 from .models import Place, Role, Street
+from .models.history import PlaceStatusChange, ScopeSnapshot
 
 INSPECTING_ROLES = {
     Role.ADMIN: (Regime.WEEKLY_GUIDANCE, Regime.MONTHLY_COVERT, Regime.QUARTERLY_ASSESSMENT),
@@ -203,3 +206,90 @@ def inspectable_place(
         ids = set(user.profile.communities.values_list("id", flat=True))
         return bool(ids & {place.pk, place.parent_id, grandparent_id} - {None})
     return False
+
+
+# --- judging a record by the time it was done (docs/sync.md "Out of scope") -------------------------------------
+# For a record `inspectable_place` refuses now. It may have been done while in scope (finished offline before a
+# place was retired, the user's communities or role changed, the user was deactivated): then it is stored for a
+# street admin to judge, never lost. Only a record that could never have been in scope (by the user's scope now
+# and its recorded history: another street, a regime the role never had, a community never theirs) is refused.
+
+
+def ever_had_regime(user: AbstractBaseUser, regime: str) -> bool:
+    """Whether the user's role, now or in any snapshot of their scope, had this regime."""
+    if regime in INSPECTING_ROLES.get(role_of_any(user), ()):
+        return True
+    roles = ScopeSnapshot.objects.filter(user_id=user.pk).values_list("role", flat=True).distinct()
+    return any(regime in INSPECTING_ROLES.get(role, ()) for role in roles)
+
+
+def could_ever_inspect(user: AbstractBaseUser, place: Place, regime: str, *, grandparent_id: int | None) -> bool:
+    """Whether the user's scope, now or in any recorded snapshot, ever reached the place for this regime (its
+    status and the user's being active aside): a role with the regime, in the place's street, and for a
+    community inspector one of their communities above it."""
+    profile = getattr(user, "profile", None)
+    above = {place.pk, place.parent_id, grandparent_id} - {None}
+    states = [(
+        role_of_any(user), profile.street_id if profile else None, user.is_superuser,
+        list(profile.communities.values_list("id", flat=True)) if profile else [],
+    )]
+    history = ScopeSnapshot.objects.filter(user_id=user.pk)
+    states += history.values_list("role", "street_id", "is_superuser", "communities")
+    return any(
+        regime in INSPECTING_ROLES.get(role, ())
+        and (superuser or street_id == place.street_id)
+        and (role != Role.COMMUNITY_INSPECTOR or bool(set(communities or []) & above))
+        for role, street_id, superuser, communities in states
+    )
+
+
+def scope_lapses_now(user: AbstractBaseUser, place: Place, regime: str, *, grandparent_id: int | None) -> list[str]:
+    """What is out of scope now: `place_retired`, `user_deactivated`, `scope_changed` (role, street or
+    communities no longer reach it)."""
+    lapses = []
+    if place.status != Place.Status.ACTIVE:
+        lapses.append("place_retired")
+    if not user.is_active:
+        lapses.append("user_deactivated")
+    profile = getattr(user, "profile", None)
+    role = role_of_any(user)
+    in_street = user.is_superuser or (profile is not None and profile.street_id == place.street_id)
+    reach = True
+    if role == Role.COMMUNITY_INSPECTOR:
+        ids = set(profile.communities.values_list("id", flat=True))
+        reach = bool(ids & {place.pk, place.parent_id, grandparent_id} - {None})
+    if regime not in INSPECTING_ROLES.get(role, ()) or not in_street or not reach:
+        lapses.append("scope_changed")
+    return lapses
+
+
+def place_active_at(place: Place, at: dt.datetime) -> bool:
+    """Whether the place was in use at `at`, by its recorded retirements and re-activations."""
+    changes = list(PlaceStatusChange.objects.filter(place_id=place.pk).order_by("at", "pk").values_list("at", "status"))
+    if not changes:
+        # Before any history: what the row says (a retirement it records began at retired_at).
+        return place.status == Place.Status.ACTIVE or (place.retired_at is not None and at < place.retired_at)
+    before = [status for when, status in changes if when <= at]
+    if before:
+        return before[-1] == Place.Status.ACTIVE
+    return changes[0][1] != Place.Status.ACTIVE  # the first change was away from the state before it
+
+
+def scope_lapses_at(
+    user: AbstractBaseUser, place: Place, regime: str, *, grandparent_id: int | None, at: dt.datetime
+) -> list[str]:
+    """What was out of scope at `at` by the recorded history ([] when the user had the place in scope and the
+    place was active)."""
+    lapses = [] if place_active_at(place, at) else ["place_retired"]
+    snapshot = ScopeSnapshot.objects.filter(user_id=user.pk, at__lte=at).order_by("-at", "-pk").first()
+    if snapshot is None:
+        return lapses  # before the user's history begins: nothing to say about their scope
+    if not snapshot.is_active:
+        lapses.append("user_deactivated")
+    in_street = snapshot.is_superuser or snapshot.street_id == place.street_id
+    reach = True
+    if snapshot.role == Role.COMMUNITY_INSPECTOR:
+        reach = bool(set(snapshot.communities) & {place.pk, place.parent_id, grandparent_id} - {None})
+    if regime not in INSPECTING_ROLES.get(snapshot.role, ()) or not in_street or not reach:
+        lapses.append("scope_changed")
+    return lapses

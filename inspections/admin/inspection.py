@@ -6,19 +6,24 @@ A voided inspection stays stored and visible here; it no longer counts towards a
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from inspections.models import Answer, Inspection, Photo
-from inspections.services.sync import SyncError, inspection_restore, inspection_void
+from inspections.models import Answer, Inspection, Photo, ScopeReview
+from inspections.scopes import may_manage_people
+from inspections.services.outbox_import import OutboxFileError, outbox_import
+from inspections.services.sync import SyncError, inspection_count_out_of_scope, inspection_restore, inspection_void
 
 from .scoping import ScopedInlineMixin, StreetScopedAdmin
 
@@ -29,6 +34,7 @@ FLAG_LABELS = {
     "mock_location": _("模拟定位"),
     "clock_skew": _("设备时钟偏差"),
     "photo_refused": _("照片被拒收"),
+    "out_of_scope": _("超出检查范围"),
 }
 
 
@@ -89,6 +95,10 @@ class PhotoInline(ReadOnlyInline):
                            photo.public_withdrawn_reason)
 
 
+class OutboxImportForm(forms.Form):
+    file = forms.FileField(label=_("待上传记录导出文件（JSON）"))
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
@@ -96,16 +106,39 @@ class ReasonForm(forms.Form):
 class InspectionAdmin(StreetScopedAdmin):
     street_path = "place__street"
     list_display = ("inspected_at", "place", "regime", "uploader", "score", "grade", "status", "flag_list", "voided")
-    list_filter = ("regime", "status", "voided", "grade", FlagFilter, "place__kind", "inspected_at")
+    list_filter = ("regime", "status", "voided", "scope_review", "grade", FlagFilter, "place__kind", "inspected_at")
     search_fields = ("place__code", "place__name", "uploader__username", "uuid")
     date_hierarchy = "inspected_at"
     list_select_related = ("place", "uploader")
     inlines = [AnswerInline, PhotoInline]
-    actions = ["void_with_reason", "restore"]
+    actions = ["void_with_reason", "restore", "count_out_of_scope"]
     readonly_fields = [f.name for f in Inspection._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # inspections come from phones only
+        return False  # inspections come from phones only (or their outbox export: outbox_import_view)
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.outbox_import_view)
+        return [path("outbox-import/", view, name="inspections_inspection_outbox_import"), *super().get_urls()]
+
+    def outbox_import_view(self, request: HttpRequest) -> HttpResponse:
+        """A street admin imports a phone's outbox export (a deactivated user's finished records)."""
+        if not may_manage_people(request.user):
+            raise PermissionDenied
+        form = OutboxImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            limit = settings.SORTPATROL["OUTBOX_IMPORT_MAX_BYTES"]
+            try:
+                if upload.size > limit:
+                    raise OutboxFileError(_("文件过大：最大 %(mb)d MB。") % {"mb": limit // (1024 * 1024)})
+                report = outbox_import(data=upload.read(), by=request.user)
+            except OutboxFileError as exc:
+                form.add_error("file", str(exc))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "report": report, "title": _("导入待上传记录")}
+        return TemplateResponse(request, "admin/inspections/outbox_import.html", context)
 
     def has_delete_permission(self, request: HttpRequest, obj: Inspection | None = None) -> bool:
         return False  # void instead: the record stays, with who and why
@@ -173,4 +206,19 @@ class InspectionAdmin(StreetScopedAdmin):
             request, queryset, action="restore", title=_("恢复检查记录"), apply_one=restore,
             explain=_("恢复后记录重新计入得分；原作废人、时间和原因仍保留在审计日志中。"),
             done=ngettext("已恢复 %(n)d 条检查记录。", "已恢复 %(n)d 条检查记录。", queryset.count()),
+        )
+
+    @admin.action(description=_("计入所选超范围检查记录（须填写原因）"), permissions=["change"])
+    def count_out_of_scope(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        def count(inspection: Inspection, reason: str) -> int:
+            if inspection.scope_review != ScopeReview.PENDING or inspection.voided:
+                return 0
+            inspection_count_out_of_scope(inspection=inspection, by=request.user, reason=reason)
+            return 1
+
+        return self._with_reason(
+            request, queryset, action="count_out_of_scope", title=_("计入超范围检查记录"), apply_one=count,
+            explain=_("这些记录到达时已超出检查人的检查范围（场所已撤销、范围已变更或账号已停用）。确认检查是在范围内完成的，"
+                      "才计入得分；否则请作废。"),
+            done=ngettext("已计入 %(n)d 条检查记录。", "已计入 %(n)d 条检查记录。", queryset.count()),
         )

@@ -14,7 +14,7 @@ from checklists.models import PlaceKind, Regime
 
 from ..models import Grade, Inspection, Role
 
-FLAGS = ("no_fix", "poor_accuracy", "far_from_place", "mock_location", "clock_skew", "photo_refused")
+FLAGS = ("no_fix", "poor_accuracy", "far_from_place", "mock_location", "clock_skew", "photo_refused", "out_of_scope")
 
 
 @extend_schema_field(

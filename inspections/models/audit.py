@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     PLACE_RETIRE = "place_retire", _("撤销场所")
     PLACE_RESTORE = "place_restore", _("恢复场所")
     IMPORT = "import", _("导入")
+    COUNT_OUT_OF_SCOPE = "count_out_of_scope", _("计入超范围检查")
 
 
 class AppendOnlyError(Exception):

@@ -18,6 +18,11 @@ class Grade(models.TextChoices):
     FAIL = "fail", _("不合格")
 
 
+class ScopeReview(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    COUNTED = "counted", _("已计入")
+
+
 class Inspection(models.Model):
     class Status(models.TextChoices):
         AWAITING_PHOTOS = "awaiting_photos", _("等待照片")
@@ -55,6 +60,13 @@ class Inspection(models.Model):
     completed_at = models.DateTimeField(_("完整时间"), null=True, blank=True)
     fingerprint = models.CharField(_("内容指纹"), max_length=64)
     body = models.JSONField(_("原始提交"), default=dict)
+    # Out of scope when it arrived (docs/sync.md "Out of scope"): stored, not counted until a street admin counts
+    # it (COUNTED) or voids it. `scope_lapses` says what was out ("on_arrival", and "when_finished" by the recorded
+    # history): place_retired, scope_changed, user_deactivated.
+    scope_review = models.CharField(
+        _("超范围审核"), max_length=16, choices=ScopeReview.choices, blank=True, default="", db_index=True
+    )
+    scope_lapses = models.JSONField(_("超范围原因"), default=dict, blank=True)
     voided = models.BooleanField(_("已作废"), default=False)
     void_reason = models.TextField(_("作废原因"), blank=True)
     voided_by = models.ForeignKey(

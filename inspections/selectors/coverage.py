@@ -9,10 +9,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from checklists.models import PlaceKind, Regime
-from inspections.models import Inspection, Place, Street
+from inspections.models import Inspection, Place, ScopeReview, Street
 from inspections.services.scores import REGIME_PERIOD, period_bounds, period_of
 
-REVIEW_FLAGS = ("far_from_place", "poor_accuracy", "clock_skew", "photo_refused")
+REVIEW_FLAGS = ("far_from_place", "poor_accuracy", "clock_skew", "photo_refused", "out_of_scope")
 
 
 @dataclass(frozen=True)
@@ -60,14 +60,17 @@ def coverage_for(*, street: Street, moment: dt.datetime) -> dict[str, Any]:
 
 def flagged_inspections(*, street: Street, since: dt.datetime, limit: int = 200) -> list[Inspection]:
     """Recent inspections carrying a flag to review (far from the place, poor GPS accuracy, clock skew, a photo
-    refused for its size)."""
+    refused for its size, out of scope on arrival and not yet counted by a street admin)."""
     candidates: QuerySet[Inspection] = (
         Inspection.objects.filter(place__street=street, inspected_at__gte=since, voided=False)
         .exclude(flags=[]).select_related("place", "uploader").order_by("-inspected_at")
     )
     out = []
     for inspection in candidates.iterator(chunk_size=500):
-        if any(flag in REVIEW_FLAGS for flag in inspection.flags or []):
+        flags = set(inspection.flags or [])
+        if inspection.scope_review != ScopeReview.PENDING:
+            flags.discard("out_of_scope")  # judged: counted (voided ones are left out above)
+        if flags & set(REVIEW_FLAGS):
             out.append(inspection)
             if len(out) >= limit:
                 break

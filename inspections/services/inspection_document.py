@@ -14,7 +14,7 @@ import math
 import re
 import uuid as uuid_lib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,7 +31,7 @@ from checklists.selectors import rules_for
 
 from ..models import Place
 from ..rows import RowShape
-from ..scopes import inspectable_place, regimes_for
+from ..scopes import could_ever_inspect, ever_had_regime, inspectable_place, regimes_for, scope_lapses_now
 
 MAX_ANSWERS = 500
 MAX_PHOTOS = 100
@@ -120,6 +120,8 @@ class InspectionDraft:
     photos: list[tuple[uuid_lib.UUID, str, str, int]]
     result: Any
     item_scores: dict[str, dict]
+    scope_lapses: list[str] = field(default_factory=list)  # what is out of scope on arrival (docs/sync.md)
+    grandparent_id: int | None = None
 
 
 class _Errors(dict):
@@ -165,14 +167,19 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
         errors.add("notes", _("备注应为不超过2000个字符的文字。"))
     errors.raise_if_any()
 
-    if regime not in regimes_for(user):
+    if regime not in regimes_for(user) and not ever_had_regime(user, regime):
         raise SyncError(403, "regime_not_allowed", _("您的角色不能进行这种检查。"))
     place, grandparent_id, version = _place_and_version(place_code, version_id)
     if place is None:
         errors.add("place", _("没有这个场所。"))
         errors.raise_if_any()
-    if not inspectable_place(user, place, grandparent_id=grandparent_id):
-        raise SyncError(403, "out_of_scope", _("这个场所不在您的检查范围内。"))
+    lapses: list[str] = []
+    if regime not in regimes_for(user) or not inspectable_place(user, place, grandparent_id=grandparent_id):
+        # Out of scope now: stored for review when it could have been in scope when it was done (finished offline
+        # before a retirement, a scope change, a deactivation); refused only when it never could have been.
+        if not could_ever_inspect(user, place, regime, grandparent_id=grandparent_id):
+            raise SyncError(403, "out_of_scope", _("这个场所不在您的检查范围内。"))
+        lapses = scope_lapses_now(user, place, regime, grandparent_id=grandparent_id) or ["scope_changed"]
 
     if version is None or version.state == ChecklistVersion.State.DRAFT:
         errors.add("checklist_version", _("没有这个已发布的检查表版本。"))
@@ -206,6 +213,8 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
             item.code: {"max_tenths": item.max, "earned_tenths": item.earned, "failed": item.failed}
             for item in result.items
         },
+        scope_lapses=lapses,
+        grandparent_id=grandparent_id,
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from inspections.models import AuditAction, Place
 
 from .audit import audit_record
+from .history import place_status_record
 
 
 def _audit_each(*, ids: list[int], by: AbstractBaseUser | None, action: AuditAction) -> None:
@@ -31,6 +32,7 @@ def places_retire(*, places: Iterable[Place], by: AbstractBaseUser | None = None
     count = Place.objects.filter(pk__in=changed_ids).update(
         status=Place.Status.RETIRED, retired_at=timezone.now(), updated_at=timezone.now()
     )
+    place_status_record(place_ids=changed_ids, status=Place.Status.RETIRED)
     _audit_each(ids=changed_ids, by=by, action=AuditAction.PLACE_RETIRE)
     return count
 
@@ -43,5 +45,6 @@ def places_restore(*, places: Iterable[Place], by: AbstractBaseUser | None = Non
     count = Place.objects.filter(pk__in=changed_ids).update(
         status=Place.Status.ACTIVE, retired_at=None, updated_at=timezone.now()
     )
+    place_status_record(place_ids=changed_ids, status=Place.Status.ACTIVE)
     _audit_each(ids=changed_ids, by=by, action=AuditAction.PLACE_RESTORE)
     return count

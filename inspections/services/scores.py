@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from checklists.models import UNIT_KINDS, PlaceKind, Regime
-from inspections.models import Inspection, PeriodKind, Place, PlaceScore
+from inspections.models import Inspection, PeriodKind, Place, PlaceScore, ScopeReview
 from inspections.signals import inspection_changed
 
 # The period in which each regime is scored and ranked.
@@ -93,14 +93,17 @@ def months_of_quarter(key: str) -> list[str]:
 
 
 def counted_inspections() -> Q:
-    """SCORING.md §3: complete, not voided, scored."""
-    return Q(status=Inspection.Status.COMPLETE, voided=False, score_tenths__isnull=False)
+    """SCORING.md §3: complete, not voided, scored; and not out of scope awaiting a street admin's review
+    (docs/sync.md). `_counts` and `_OWN_SQL` say the same."""
+    return Q(status=Inspection.Status.COMPLETE, voided=False, score_tenths__isnull=False) & ~Q(
+        scope_review=ScopeReview.PENDING
+    )
 
 
 def _counts(inspection: Inspection) -> bool:
     return (
         inspection.status == Inspection.Status.COMPLETE and not inspection.voided
-        and inspection.score_tenths is not None
+        and inspection.score_tenths is not None and inspection.scope_review != ScopeReview.PENDING
     )
 
 
@@ -164,7 +167,7 @@ _OWN_SQL = """
 SELECT COALESCE(SUM(score_tenths), 0), COUNT(*), COALESCE(SUM(CASE WHEN vetoed THEN 1 ELSE 0 END), 0)
 FROM inspections_inspection
 WHERE place_id = %s AND regime = %s AND inspected_at >= %s AND inspected_at < %s AND id <> %s
-  AND status = 'complete' AND NOT voided AND score_tenths IS NOT NULL"""
+  AND status = 'complete' AND NOT voided AND score_tenths IS NOT NULL AND scope_review <> 'pending'"""
 _ROWS_SQL = """
 SELECT s.id, s.place_id, p.parent_id, p.kind, s.sum_tenths, s."count", s.veto_count, s.composite, s.composite_vetoed
 FROM inspections_placescore s JOIN inspections_place p ON p.id = s.place_id

@@ -24,9 +24,10 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connec
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Answer, AuditAction, Inspection, Photo
+from ..models import Answer, AuditAction, Inspection, Photo, ScopeReview
 from ..photos import PhotoRejected, delete_stored, process_photo, store_photo
 from ..rows import RowShape, insert
+from ..scopes import scope_lapses_at
 from ..selectors.inspections import missing_photo_uuids
 from ..signals import inspection_changed
 from .audit import audit_record
@@ -41,7 +42,8 @@ from .inspection_document import (
 )
 
 __all__ = [
-    "SyncError", "inspection_receive", "inspection_restore", "inspection_void", "photo_receive", "photo_too_large",
+    "SyncError", "inspection_count_out_of_scope", "inspection_receive", "inspection_restore", "inspection_void",
+    "photo_receive", "photo_too_large",
 ]
 
 
@@ -148,6 +150,17 @@ def _inspection_from(
         # A photo declared above the limit can never arrive (its bytes are fixed by the manifest's SHA-256):
         # it is refused on its own and not waited for; staff see the flag.
         flags.append("photo_refused")
+    scope_lapses = {}
+    if draft.scope_lapses:
+        # Out of scope on arrival: stored, not counted until a street admin judges it. What the history says of
+        # the time it was done (by the corrected time) is kept for that judgement (docs/sync.md "Out of scope").
+        flags.append("out_of_scope")
+        scope_lapses = {
+            "on_arrival": draft.scope_lapses,
+            "when_finished": scope_lapses_at(
+                user, draft.place, draft.regime, grandparent_id=draft.grandparent_id, at=inspected_at
+            ),
+        }
     # Nothing to wait for: complete on arrival (SYNC.md rule 3).
     complete = len(refused) == len(draft.photos)
     return Inspection(
@@ -175,6 +188,8 @@ def _inspection_from(
         status=Inspection.Status.COMPLETE if complete else Inspection.Status.AWAITING_PHOTOS,
         completed_at=received_at if complete else None,
         fingerprint=fingerprint,
+        scope_review=ScopeReview.PENDING if draft.scope_lapses else "",
+        scope_lapses=scope_lapses,
         body=known_body(body),  # the fingerprint covers the body as sent, unknown keys included
     )
 
@@ -377,5 +392,23 @@ def inspection_restore(*, inspection: Inspection, by: AbstractBaseUser, reason: 
         inspection.voided_by = None
         inspection.voided_at = None
         inspection.save(update_fields=["voided", "void_reason", "voided_by", "voided_at"])
+        inspection_changed.send(sender=Inspection, inspection=inspection)
+    return inspection
+
+
+def inspection_count_out_of_scope(*, inspection: Inspection, by: AbstractBaseUser, reason: str) -> Inspection:
+    """A street admin's judgement on an inspection stored out of scope (docs/sync.md): it was done while in
+    scope, so it counts. (The other judgement is `inspection_void`.) Audit-logged with what was out."""
+    reason = reason.strip()
+    if not reason:
+        raise SyncError(400, "reason_required", _("计入必须填写原因。"))
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if inspection.scope_review != ScopeReview.PENDING:
+            return inspection
+        inspection.scope_review = ScopeReview.COUNTED
+        inspection.save(update_fields=["scope_review"])
+        audit_record(actor=by, action=AuditAction.COUNT_OUT_OF_SCOPE, street=inspection.place.street_id,
+                     target=inspection, reason=reason, details={"scope_lapses": inspection.scope_lapses})
         inspection_changed.send(sender=Inspection, inspection=inspection)
     return inspection

@@ -321,6 +321,7 @@ ROUTES: dict[str, tuple[Probe, ...]] = {
                                        f"compound,{d.community.code},100\n".encode()),
             "crs": "wgs84", "street": d.street.pk}),
     ),
+    "admin:inspections_inspection_outbox_import": (Probe(reach=ADMINS, aimed=False, other="hide"),),
     "admin:checklists_checklistversion_import": (Probe(reach=frozenset({"superuser"}), aimed=False, other="hide"),),
     "admin:checklists_checklistversion_diff": (Probe(reach=STAFF | {"community_inspector", "office_viewer",
                                                                      "company_user", "no_profile"},
