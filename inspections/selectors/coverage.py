@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from checklists.models import PlaceKind, Regime
 from inspections.models import Inspection, Place, ScopeReview, Street
@@ -62,7 +62,9 @@ def flagged_inspections(*, street: Street, since: dt.datetime, limit: int = 200)
     """Recent inspections carrying a flag to review (far from the place, poor GPS accuracy, clock skew, a photo
     refused for its size, out of scope on arrival and not yet counted by a street admin)."""
     candidates: QuerySet[Inspection] = (
-        Inspection.objects.filter(place__street=street, inspected_at__gte=since, voided=False)
+        # Out of scope and not yet judged: listed however long ago it was done (an outbox import may be late).
+        Inspection.objects.filter(Q(inspected_at__gte=since) | Q(scope_review=ScopeReview.PENDING),
+                                  place__street=street, voided=False)
         .exclude(flags=[]).select_related("place", "uploader").order_by("-inspected_at")
     )
     out = []

@@ -56,6 +56,8 @@ def _assert_stored_for_review(world, response, lapses: list[str]) -> Inspection:
     assert not Inspection.objects.filter(counted_inspections(), pk=inspection.pk).exists()
     assert _score_count(inspection.place) == 0
     assert inspection in flagged_inspections(street=world.street, since=inspection.inspected_at - timedelta(days=1))
+    # Listed until judged, however long ago it was done.
+    assert inspection in flagged_inspections(street=world.street, since=inspection.inspected_at + timedelta(days=9))
     return inspection
 
 
