@@ -121,15 +121,15 @@ def inspections_and_answers(targets: list[tuple[int, str]], version_ids: dict[st
         inspection_rows.append((
             inspection_id, uuid.UUID(int=rng.getrandbits(128)).hex, user_id, "bench", version_ids[kind], place_id,
             "monthly_covert", moment, moment, moment, moment, "[]", score, "fail" if vetoed else "good", vetoed,
-            "complete", moment, "f" * 64, "{}", False, "", False,
+            "complete", moment, "f" * 64, "{}", False, "", False, "", "{}",
         ))
         answer_rows.extend((inspection_id, code, '"x"', "", mx, earned, failed) for code, mx, earned, failed in answers)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO inspections_inspection (id, uuid, uploader_id, device_id, checklist_version_id, place_id, "
             "regime, finished_at, received_at, inspected_at, completed_at, flags, score_tenths, grade, vetoed, "
-            "status, started_at, fingerprint, body, voided, void_reason, mock_location) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "status, started_at, fingerprint, body, voided, void_reason, mock_location, scope_review, scope_lapses) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inspection_rows,
         )
         cursor.executemany(
