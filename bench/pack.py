@@ -27,6 +27,7 @@ TMP = tempfile.TemporaryDirectory(prefix="sortpatrol-bench-pack-")
 os.environ["DATABASE_URL"] = f"sqlite:///{TMP.name}/bench.sqlite3"
 os.environ["MEDIA_ROOT"] = f"{TMP.name}/media"
 os.environ["PRIVATE_MEDIA_ROOT"] = f"{TMP.name}/private"
+os.environ["ALLOWED_HOSTS"] = "testserver"  # the test client's host name; DEBUG is off by default
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
 import django  # noqa: E402
@@ -46,8 +47,8 @@ GZIP = "gzip, deflate, br"
 
 def main() -> None:
     started = time.perf_counter()
+    call_command("migrate", verbosity=0)  # (also makes the database cache's table)
     cache.clear()
-    call_command("migrate", verbosity=0)
     call_command("load_checklists", verbosity=0, stdout=io.StringIO())
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())  # (it prints the demo logins)
     password = next(p for username, p, _role in demo_logins() if username == USERNAME)

@@ -174,8 +174,8 @@ def serve_ms(street: Street, admin) -> tuple[float, int]:
 
 def main() -> None:
     setup_test_environment()
+    call_command("migrate", verbosity=0)  # (also makes the database cache's table)
     cache.clear()
-    call_command("migrate", verbosity=0)
     admin = get_user_model().objects.create_user("bench-admin", password="x", is_superuser=True, is_staff=True)
     version_ids = versions(admin)
     street, targets = places()
