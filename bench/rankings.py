@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 TMP = tempfile.TemporaryDirectory(prefix="sortpatrol-bench-rankings-")
 os.environ["DATABASE_URL"] = f"sqlite:///{TMP.name}/bench.sqlite3"
 os.environ["MEDIA_ROOT"] = f"{TMP.name}/media"
+os.environ["STATIC_FROM_APP_FOLDERS"] = "1"  # pages link static files without collectstatic
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
 import django  # noqa: E402
