@@ -36,6 +36,7 @@ ENV = {
     "PRIVATE_MEDIA_ROOT": f"{WORK.name}/private",
     "LOG_LEVEL": "WARNING",
     "THROTTLE_LOGIN": "1000/min",
+    "STATIC_FROM_APP_FOLDERS": "1",  # DEBUG is off by default: serve the app's files without collectstatic
 }
 os.environ.update(ENV)
 sys.path.insert(0, str(ROOT))
