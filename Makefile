@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# This machine only by default; HOST=0.0.0.0 lets phones on the local network in.
+# This machine only: the development server has demo logins and DEBUG on. Phones go through the HTTPS proxy (README).
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
