@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "pwa",
     "checklists",
     "inspections",
+    "rankings",
 ]
 
 MIDDLEWARE = [

@@ -43,13 +43,13 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 from checklists.models import Checklist, ChecklistVersion, Item  # noqa: E402
 from inspections.models import Place, PropertyCompany, Street  # noqa: E402
-from inspections.selectors.rankings import compute_lists  # noqa: E402
-from inspections.services.publication import (  # noqa: E402
+from rankings.lists import compute_lists  # noqa: E402
+from rankings.publication import (  # noqa: E402
     publication_draft,
     publication_publish,
     publication_review,
 )
-from inspections.services.scores import scores_rebuild  # noqa: E402
+from rankings.scores import scores_rebuild  # noqa: E402
 
 COMMUNITIES, COMPOUNDS_PER, STATIONS_PER, COMPANIES = 100, 10, 5, 200
 INSPECTIONS, ITEMS = 50_000, 20

@@ -19,7 +19,6 @@ class InspectionsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_save, pre_save
 
-        from .services import scores  # noqa: F401  (connects the score receiver to inspection_changed)
         from .services.tokens import password_change_noted, password_change_revokes
 
         # A changed password ends all of the user's logins, whichever way it was changed.

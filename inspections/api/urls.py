@@ -32,11 +32,3 @@ urlpatterns += [
     path("v1/auth/revoke/", RevokeView.as_view(), name="api-auth-revoke"),
     path("v1/me/", MeView.as_view(), name="api-me"),
 ]
-
-# Published ranking lists, public and read-only (issue 6): inspections/api/public.py
-from .public import PublicListsView, PublicListView  # noqa: E402
-
-urlpatterns += [
-    path("v1/public/lists/", PublicListsView.as_view(), name="api-public-lists"),
-    path("v1/public/lists/<int:pk>/", PublicListView.as_view(), name="api-public-list"),
-]

@@ -10,4 +10,3 @@ __all__ = [
     "Community", "Compound", "Grade", "Inspection", "Office", "Photo", "Place", "PlaceStatusChange",
     "Profile", "PropertyCompany", "Role", "ScopeReview", "ScopeSnapshot", "Street", "TokenRevocation", "Unit",
 ]
-from .rankings import PeriodKind, PlaceScore, RankingPublication  # noqa: E402,F401

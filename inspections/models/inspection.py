@@ -23,6 +23,16 @@ class ScopeReview(models.TextChoices):
     COUNTED = "counted", _("已计入")
 
 
+class InspectionQuerySet(models.QuerySet):
+    def counted(self) -> InspectionQuerySet:
+        """The one definition of a counted inspection (SCORING.md §3): complete (every declared photo received or
+        refused), not voided, scored; and not out of scope awaiting a street admin's review (docs/sync.md).
+        `Inspection.counts` says the same of one object; rankings/scores.py's SQL is tested against both."""
+        return self.filter(status=Inspection.Status.COMPLETE, voided=False, score_tenths__isnull=False).exclude(
+            scope_review=ScopeReview.PENDING
+        )
+
+
 class Inspection(models.Model):
     class Status(models.TextChoices):
         AWAITING_PHOTOS = "awaiting_photos", _("等待照片")
@@ -74,6 +84,11 @@ class Inspection(models.Model):
         verbose_name=_("作废人"),
     )
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    # A covert inspection is hidden from the inspected party until this is set: by publishing a list that
+    # contains it (rankings/publication.py), so that reads need no join to the published lists.
+    covert_released_at = models.DateTimeField(_("暗查公开时间"), null=True, blank=True, editable=False)
+
+    objects = InspectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("检查记录")
@@ -83,6 +98,14 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place.name} {self.get_regime_display()} {self.inspected_at:%Y-%m-%d}"
+
+    @property
+    def counts(self) -> bool:
+        """Whether this inspection, as it is in memory, counts towards scores (as `InspectionQuerySet.counted`)."""
+        return (
+            self.status == self.Status.COMPLETE and not self.voided and self.score_tenths is not None
+            and self.scope_review != ScopeReview.PENDING
+        )
 
     @property
     def score(self) -> float | None:
@@ -141,6 +164,9 @@ class Photo(models.Model):
         verbose_name=_("撤回人"),
     )
     public_withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
+    # An exposure photo of a current published list (set and cleared by rankings/publication.py): the public
+    # may then fetch its derivatives, unless it was withdrawn.
+    public_on_list = models.BooleanField(_("公示中"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("照片")

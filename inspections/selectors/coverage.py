@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from checklists.models import PlaceKind, Regime
+from checklists.periods import REGIME_PERIOD, period_bounds, period_of
 from inspections.models import Inspection, Place, ScopeReview, Street
-from inspections.services.scores import REGIME_PERIOD, period_bounds, period_of
 
 REVIEW_FLAGS = ("far_from_place", "poor_accuracy", "clock_skew", "photo_refused", "out_of_scope")
 

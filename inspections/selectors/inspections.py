@@ -1,8 +1,8 @@
 """Reads of inspections: who may see which, and what a phone gets back.
 
 Covert inspections (monthly_covert) are unannounced: the inspected party must not learn of them
-before a ranking list that contains them is published (DESIGN.md). `covert_published_q()` is the
-single place that decides "published"; the rankings area makes it consult its published snapshots.
+before a ranking list that contains them is published (DESIGN.md): publishing sets
+`Inspection.covert_released_at` (rankings/publication.py), and that mark is all the reads here consult.
 """
 
 from __future__ import annotations
@@ -16,29 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checklists.models import PlaceKind, Regime
+from checklists.periods import PeriodKind, period_bounds, period_of
 from checklists.scoring import GRADE_BANDS
 from checklists.selectors import published_versions, version_document
 
 from ..models import Inspection, Photo, Role
 from ..scopes import is_staff_reader, places_inspectable_by, places_visible_to, regimes_for, role_of
-
-
-def covert_published_q() -> Q:
-    """Covert inspections that a published ranking list contains: a monthly or quarterly list of their street
-    and period, published (later superseded or not) after they were complete. Once shown, never hidden again."""
-    from ..models import RankingPublication
-    from ..services.scores import period_bounds
-
-    visible = Q(pk__in=[])
-    published = RankingPublication.objects.filter(
-        state__in=[RankingPublication.State.PUBLISHED, RankingPublication.State.SUPERSEDED],
-        period_kind__in=["month", "quarter"],
-    ).values_list("street_id", "period_kind", "period", "published_at")
-    for street_id, kind, period, published_at in published:
-        start, end = period_bounds(kind, period)
-        visible |= Q(place__street_id=street_id, inspected_at__gte=start, inspected_at__lt=end,
-                     completed_at__lte=published_at)
-    return visible
 
 
 def inspections_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[Inspection]:
@@ -54,7 +37,8 @@ def inspections_visible_to(user: AbstractBaseUser | AnonymousUser | None) -> Que
     places = places_visible_to(user).values("pk")
     if is_staff_reader(user):
         return Inspection.objects.filter(place__in=places)
-    visible = Q(place__in=places, voided=False) & (~Q(regime=Regime.MONTHLY_COVERT) | covert_published_q())
+    released = ~Q(regime=Regime.MONTHLY_COVERT) | Q(covert_released_at__isnull=False)
+    visible = Q(place__in=places, voided=False) & released
     if role == Role.COMMUNITY_INSPECTOR:
         visible |= Q(uploader=user)
     return Inspection.objects.filter(visible)
@@ -127,12 +111,6 @@ def inspection_history(user: AbstractBaseUser | AnonymousUser | None, *, mine: b
 ASSIGNED_KINDS = (PlaceKind.COMPOUND, PlaceKind.BIN_STATION)
 
 
-def _week_start(now: datetime) -> datetime:
-    """Monday 00:00 of the current ISO week in the street's time zone (SCORING.md §3)."""
-    local = timezone.localtime(now)
-    return (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def pack_for(user: AbstractBaseUser, *, now: datetime | None = None) -> dict:
     """Everything a phone needs to work offline for days (SYNC.md rule 8), minus `server_time`.
 
@@ -153,17 +131,17 @@ def pack_for(user: AbstractBaseUser, *, now: datetime | None = None) -> dict:
     checklists = sorted((version_document(v) for v in versions), key=lambda d: (d["place_kind"], d["regime"]))
     assignments = []
     if Regime.WEEKLY_GUIDANCE in regimes:
-        start = _week_start(now)
+        week = period_of(PeriodKind.WEEK, now)
+        start, end = period_bounds(PeriodKind.WEEK, week)
         in_scope = places_inspectable_by(user).values("pk")
         visited = set(
             Inspection.objects.filter(
                 regime=Regime.WEEKLY_GUIDANCE, voided=False, inspected_at__gte=start, place__in=in_scope
             ).values_list("place_id", flat=True)
         )
-        year, week, _day = start.isocalendar()
-        due_by = (start + timedelta(days=6)).date().isoformat()
+        due_by = (end - timedelta(days=1)).date().isoformat()
         assignments = [
-            {"place": p.code, "regime": Regime.WEEKLY_GUIDANCE.value, "period": f"{year}-W{week:02d}", "due_by": due_by}
+            {"place": p.code, "regime": Regime.WEEKLY_GUIDANCE.value, "period": week, "due_by": due_by}
             for p in places
             if p.kind in ASSIGNED_KINDS and p.pk not in visited
         ]

@@ -60,7 +60,7 @@ def test_api_answers_allow_nothing_to_load(client, url):
     assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
 
 
-TEMPLATE_DIRS = ["backend", "checklists", "inspections", "pwa"]
+TEMPLATE_DIRS = ["backend", "checklists", "inspections", "rankings", "pwa"]
 INLINE = re.compile(
     r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>"  # a script without a file
     r"|\son[a-z]+\s*=|<style|\sstyle\s*=|javascript:",

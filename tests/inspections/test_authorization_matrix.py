@@ -7,11 +7,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db.models import Q
 
 from checklists.models import PlaceKind, Regime
+from checklists.periods import PeriodKind, period_of
 from inspections.models import Inspection
-from inspections.selectors import inspections as selectors
+from rankings.publication import publication_draft, publication_publish, publication_review
 
 from . import sync_world
 from .sync_world import inspection_body, jpeg_bytes, make_version, manifest_entry, put_inspection, put_photo
@@ -117,7 +117,19 @@ def _listed(world, who: str) -> set[str]:
     return {row["uuid"] for row in world.client(who).get("/api/v1/inspections/").json()["results"]}
 
 
-def test_covert_results_are_hidden_from_company_and_office_until_published(world, covert_and_weekly, monkeypatch):
+def _publish_month_of(world, inspection_uuid: str) -> None:
+    """The street admin computes, reviews and publishes the monthly list that contains an inspection."""
+    inspection = Inspection.objects.get(uuid=inspection_uuid)
+    month = period_of(PeriodKind.MONTH, inspection.inspected_at)
+    admin = world.users["admin"]
+    draft = publication_draft(street=world.street, period_kind=PeriodKind.MONTH, period=month, user=admin)
+    for category in draft.data["categories"]:
+        for key in category["black"]:
+            draft = publication_review(publication=draft, key=key, photo_ids=[])
+    publication_publish(publication=draft, user=admin)
+
+
+def test_covert_results_are_hidden_from_company_and_office_until_published(world, covert_and_weekly):
     covert_bs, covert_unit, weekly = covert_and_weekly
 
     assert _listed(world, "company") == {weekly}
@@ -127,10 +139,9 @@ def test_covert_results_are_hidden_from_company_and_office_until_published(world
         for hidden in (covert_bs, covert_unit):
             assert world.client(who).get(f"/api/v1/inspections/{hidden}/").status_code == 404
 
-    # The rankings area publishes lists containing both covert inspections.
-    published = list(Inspection.objects.filter(uuid__in=[covert_bs, covert_unit]).values_list("pk", flat=True))
-    monkeypatch.setattr(selectors, "covert_published_q", lambda: Q(pk__in=published))
+    _publish_month_of(world, covert_bs)
 
+    assert Inspection.objects.filter(uuid__in=[covert_bs, covert_unit], covert_released_at__isnull=False).count() == 2
     assert _listed(world, "company") == {covert_bs, weekly}
     assert _listed(world, "office") == {covert_unit}
 

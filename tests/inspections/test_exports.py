@@ -9,8 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from checklists.models import Regime
 from inspections.models import Place
-from inspections.services.publication import publication_draft, publication_publish, publication_review
 from inspections.xlsx import sheet_append
+from rankings.publication import publication_draft, publication_publish, publication_review
 
 from .rankings_support import add_inspection, local
 from .test_publication import street_may  # noqa: F401  (shared fixture)

@@ -20,14 +20,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from inspections.models import AuditAction, AuditEvent, Inspection, PlaceScore, Profile, Role, ScopeReview, Street
+from inspections.models import AuditAction, AuditEvent, Inspection, Profile, Role, ScopeReview, Street
 from inspections.models.history import PlaceStatusChange, ScopeSnapshot
 from inspections.scopes import place_active_at, scope_lapses_at
 from inspections.selectors.coverage import flagged_inspections
 from inspections.services.outbox_import import OutboxFileError, outbox_import
 from inspections.services.places import places_restore, places_retire
-from inspections.services.scores import counted_inspections
 from inspections.services.sync import inspection_count_out_of_scope, inspection_receive, inspection_void
+from rankings.models import PlaceScore
 
 from . import sync_world
 from .sync_world import inspection_body, jpeg_bytes, manifest_entry, put_inspection
@@ -53,7 +53,7 @@ def _assert_stored_for_review(world, response, lapses: list[str]) -> Inspection:
     assert inspection.scope_review == ScopeReview.PENDING
     assert inspection.scope_lapses["on_arrival"] == lapses
     assert inspection.scope_lapses["when_finished"] == []  # the history: it was in scope when it was done
-    assert not Inspection.objects.filter(counted_inspections(), pk=inspection.pk).exists()
+    assert not Inspection.objects.counted().filter(pk=inspection.pk).exists()
     assert _score_count(inspection.place) == 0
     assert inspection in flagged_inspections(street=world.street, since=inspection.inspected_at - timedelta(days=1))
     # Listed until judged, however long ago it was done.
@@ -94,7 +94,7 @@ def test_a_record_finished_before_a_deactivation_arrives_for_review(world):
     assert received.created and "out_of_scope" in inspection.flags
     assert inspection.scope_lapses == {"on_arrival": ["user_deactivated"], "when_finished": []}
     assert inspection.scope_review == ScopeReview.PENDING
-    assert not Inspection.objects.filter(counted_inspections(), pk=inspection.pk).exists()
+    assert not Inspection.objects.counted().filter(pk=inspection.pk).exists()
 
 
 def test_a_record_finished_after_the_change_says_so_for_the_reviewer(world):
@@ -156,7 +156,7 @@ def test_counting_it_is_audit_logged_and_counts(world):
     inspection_count_out_of_scope(inspection=inspection, by=admin, reason="撤销前完成的检查")
     inspection.refresh_from_db()
     assert inspection.scope_review == ScopeReview.COUNTED
-    assert Inspection.objects.filter(counted_inspections(), pk=inspection.pk).exists()
+    assert Inspection.objects.counted().filter(pk=inspection.pk).exists()
     assert _score_count(world.bs1) == 1
     event = AuditEvent.objects.get(action=AuditAction.COUNT_OUT_OF_SCOPE)
     assert event.actor == admin and event.reason == "撤销前完成的检查" and event.target_id == str(inspection.pk)

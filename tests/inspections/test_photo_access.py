@@ -15,10 +15,11 @@ from django.test import Client
 from django.urls import Resolver404, clear_url_caches, resolve
 from PIL import Image
 
-from inspections.models import AuditAction, AuditEvent, Photo, Profile, PropertyCompany, RankingPublication, Role
-from inspections.services.photos import PhotoWithdrawError, photo_withdraw
-from inspections.services.publication import (
+from inspections.models import AuditAction, AuditEvent, Photo, Profile, PropertyCompany, Role
+from rankings.models import RankingPublication
+from rankings.publication import (
     PublicationError,
+    photo_withdraw,
     publication_draft,
     publication_publish,
     publication_review,
@@ -269,11 +270,11 @@ def test_a_photo_withdrawn_between_review_and_publication_is_left_out(world):
 
 def test_withdraw_service_needs_a_reason_and_withdraws_once(world):
     photo = world["bad_photo"]
-    with pytest.raises(PhotoWithdrawError) as no_reason:
+    with pytest.raises(PublicationError) as no_reason:
         photo_withdraw(photo=photo, by=world["street_admin"], reason=" ")
     assert no_reason.value.code == "reason_required"
     photo_withdraw(photo=photo, by=world["street_admin"], reason="原因")
-    with pytest.raises(PhotoWithdrawError) as twice:
+    with pytest.raises(PublicationError) as twice:
         photo_withdraw(photo=photo, by=world["street_admin"], reason="再次")
     assert twice.value.code == "already_withdrawn"
     assert AuditEvent.objects.filter(action=AuditAction.WITHDRAW_PHOTO).count() == 1

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 
+from inspections.labels import qr_svg
 from inspections.models import Office, Place, Profile, Role, Street
-from inspections.staff.labels import qr_svg
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.throttling import ScopedRateThrottle
 
-from inspections.services.publication import publication_draft, publication_publish, publication_review
+from rankings.publication import publication_draft, publication_publish, publication_review
 
 from .test_public_pages import assert_nothing_personal
 from .test_publication import street_may  # noqa: F401  (shared fixture)

@@ -8,7 +8,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from PIL import Image
 
-from inspections.services.publication import publication_draft, publication_publish, publication_review
+from rankings.publication import publication_draft, publication_publish, publication_review
 
 from .test_publication import street_may  # noqa: F401  (shared fixture)
 

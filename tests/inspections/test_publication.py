@@ -4,14 +4,14 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from checklists.models import PlaceKind, Regime
-from inspections.models import RankingPublication
-from inspections.services.publication import (
+from inspections.signals import inspection_changed
+from rankings.models import RankingPublication
+from rankings.publication import (
     PublicationError,
     publication_draft,
     publication_publish,
     publication_review,
 )
-from inspections.signals import inspection_changed
 
 from .rankings_support import Versions, add_inspection, add_photo, local, make_place, make_street
 

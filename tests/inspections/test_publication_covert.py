@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from checklists.models import PlaceKind, Regime
 from inspections.models import Profile, PropertyCompany, Role
 from inspections.selectors.inspections import inspections_visible_to
-from inspections.services.publication import publication_draft, publication_publish
+from rankings.publication import publication_draft, publication_publish
 
 from .rankings_support import Versions, add_inspection, local, make_place, make_street
 

@@ -7,9 +7,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from checklists.models import ChecklistVersion
-from inspections.demo.history import demo_history_seed
 from inspections.demo.street import demo_street_seed
-from inspections.models import Inspection, Photo, PlaceScore, RankingPublication
+from inspections.models import Inspection, Photo
+from rankings.demo import demo_history_seed
+from rankings.models import PlaceScore, RankingPublication
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 18, 4, 0, tzinfo=dt.UTC)

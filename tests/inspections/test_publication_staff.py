@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from inspections.models import Profile, RankingPublication, Role
+from inspections.models import Profile, Role
+from rankings.models import RankingPublication
 
 from .test_publication import street_may  # noqa: F401  (shared fixture)
 

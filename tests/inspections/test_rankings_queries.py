@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from checklists.models import PlaceKind, Regime
 from inspections.models import PropertyCompany
-from inspections.selectors.rankings import compute_lists
-from inspections.services.publication import publication_draft, publication_publish, publication_review
+from rankings.lists import compute_lists
+from rankings.publication import publication_draft, publication_publish, publication_review
 
 from .rankings_support import Versions, add_inspection, local, make_place, make_street
 

@@ -11,9 +11,11 @@ import pytest
 from django.core.management import call_command
 
 from checklists.models import Item, PlaceKind, Regime
-from inspections.models import Answer, Inspection, Place, PlaceScore, PropertyCompany
-from inspections.selectors.rankings import RankingPolicy, compute_lists
+from inspections.models import Answer, Inspection, Place, PropertyCompany
 from inspections.signals import inspection_changed
+from rankings.lists import compute_lists
+from rankings.models import PlaceScore
+from rankings.rules import RankingPolicy
 
 from .rankings_support import Versions, answers_for, build_inspection, local, make_place, make_street
 

@@ -6,14 +6,16 @@ import pytest
 from django.core.management import call_command
 
 from checklists.models import PlaceKind, Regime
-from inspections.models import PlaceScore, PropertyCompany
-from inspections.selectors.rankings import RankingPolicy, compute_lists, list_scores
-from inspections.services.scores import (
+from checklists.periods import (
     period_bounds,
     period_of,
     previous_period,
 )
+from inspections.models import PropertyCompany
 from inspections.signals import inspection_changed
+from rankings.lists import compute_lists, list_scores
+from rankings.models import PlaceScore
+from rankings.rules import RankingPolicy
 
 from .rankings_support import Versions, add_inspection, local, make_place, make_street
 

@@ -45,12 +45,12 @@ from inspections.models import (
     Place,
     Profile,
     PropertyCompany,
-    RankingPublication,
     Role,
     Street,
     TokenRevocation,
 )
-from inspections.services.publication import publication_draft, publication_publish, publication_review
+from rankings.models import RankingPublication
+from rankings.publication import publication_draft, publication_publish, publication_review
 
 from .rankings_support import Versions, add_inspection, add_photo, local
 
