@@ -232,6 +232,58 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 PHOTO_MAX_PIXELS = envint("PHOTO_MAX_PIXELS", 50_000_000, minimum=1)
 
+# Photo storages (inspections/storage.py): "photos_private" holds the originals, "photos" the derivatives. By
+# default folders on this machine; PHOTO_STORAGE=s3 puts both in one S3-compatible bucket (AWS, MinIO, Aliyun
+# OSS...), their names keep them apart (originals/…, photos/…). Objects stay private: the checked view answers
+# with a redirect to a signed URL that expires after PHOTO_URL_MAX_AGE seconds.
+PHOTO_STORAGE = os.environ.get("PHOTO_STORAGE", "filesystem").strip().lower()
+PHOTO_URL_MAX_AGE = envint("PHOTO_URL_MAX_AGE", 300, minimum=1)
+
+
+def photo_storages_on_s3() -> dict[str, dict]:
+    """Both photo storages in the bucket AWS_STORAGE_BUCKET_NAME; keys from the environment, or none at all for
+    boto3's own lookup (an instance role), but never only one of the two."""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("PHOTO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    access_key = os.environ.get("AWS_ACCESS_KEY_ID", "").strip()
+    secret_key = os.environ.get("AWS_SECRET_ACCESS_KEY", "").strip()
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured("PHOTO_STORAGE=s3 needs both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or neither")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL", "").strip() or None,  # unset: AWS itself
+        "region_name": os.environ.get("AWS_S3_REGION_NAME", "").strip() or None,
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        "signature_version": "s3v4",
+        "default_acl": None,  # the bucket's own setting: private, and buckets that refuse ACLs still accept it
+        "querystring_auth": True,
+        "querystring_expire": PHOTO_URL_MAX_AGE,
+        "file_overwrite": False,
+    }
+    return {alias: {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": dict(options)}
+            for alias in ("photos_private", "photos")}
+
+
+if PHOTO_STORAGE == "filesystem":
+    STORAGES |= {
+        "photos_private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "file_permissions_mode": 0o600},
+        },
+        "photos": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT, "file_permissions_mode": 0o644},
+        },
+    }
+elif PHOTO_STORAGE == "s3":
+    if MEDIA_ACCEL_REDIRECT or MEDIA_SENDFILE:  # the web server sends files from its disk, not from a bucket
+        raise ImproperlyConfigured("MEDIA_ACCEL_REDIRECT and MEDIA_SENDFILE need PHOTO_STORAGE=filesystem")
+    STORAGES |= photo_storages_on_s3()
+else:
+    raise ImproperlyConfigured(f"PHOTO_STORAGE={PHOTO_STORAGE!r} must be filesystem or s3")
+
 # API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
