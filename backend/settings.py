@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
@@ -266,6 +267,18 @@ def photo_storages_on_s3() -> dict[str, dict]:
             for alias in ("photos_private", "photos")}
 
 
+def signed_url_sources(endpoint_url: str | None) -> list[str]:
+    """Where pages' <img> follow the redirect to a signed URL (the CSP's img-src): the endpoint itself (the bucket in
+    the path) and its subdomains (the bucket as a subdomain, as AWS and Aliyun OSS address it)."""
+    if not endpoint_url:
+        return ["https://*.amazonaws.com"]
+    origin = urlsplit(endpoint_url)
+    return [f"{origin.scheme}://{origin.netloc}", f"{origin.scheme}://*.{origin.netloc}"]
+
+
+PHOTO_URL_SOURCES: list[str] = []
+
+
 if PHOTO_STORAGE == "filesystem":
     STORAGES |= {
         "photos_private": {
@@ -281,6 +294,7 @@ elif PHOTO_STORAGE == "s3":
     if MEDIA_ACCEL_REDIRECT or MEDIA_SENDFILE:  # the web server sends files from its disk, not from a bucket
         raise ImproperlyConfigured("MEDIA_ACCEL_REDIRECT and MEDIA_SENDFILE need PHOTO_STORAGE=filesystem")
     STORAGES |= photo_storages_on_s3()
+    PHOTO_URL_SOURCES = signed_url_sources(STORAGES["photos"]["OPTIONS"]["endpoint_url"])
 else:
     raise ImproperlyConfigured(f"PHOTO_STORAGE={PHOTO_STORAGE!r} must be filesystem or s3")
 
@@ -403,9 +417,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Pages run only the site's own script files (no inline script or handler anywhere, the admin's included) and
-# load nothing from elsewhere; photos are previewed from blob: and data: URLs. API answers load nothing at all.
+# load nothing from elsewhere but photos from their bucket (PHOTO_STORAGE=s3); photos are previewed from blob: and
+# data: URLs. API answers load nothing at all.
 CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
+    "default-src 'self'", "script-src 'self'", "style-src 'self'",
+    " ".join(["img-src 'self' data: blob:", *PHOTO_URL_SOURCES]),
     "connect-src 'self'", "worker-src 'self'", "manifest-src 'self'", "font-src 'self'", "object-src 'none'",
     "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ])

@@ -205,3 +205,12 @@ def test_the_s3_settings_make_private_signed_storages():
     assert result.returncode == 0, result.stderr
     expected = "('S3Storage', 'sortpatrol-photos', 'https://oss-cn-chengdu.aliyuncs.com', None, True, 120, False)"
     assert result.stdout.splitlines()[-2:] == [expected, expected]
+
+
+def test_pages_may_show_images_from_the_bucket_and_nowhere_else():
+    code = "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY)"
+    on_s3 = run_manage("shell", "-c", code, env={**PRODUCTION, **S3}).stdout
+    assert ("img-src 'self' data: blob: https://oss-cn-chengdu.aliyuncs.com https://*.oss-cn-chengdu.aliyuncs.com;"
+            in on_s3)
+    on_disk = run_manage("shell", "-c", code, env=PRODUCTION).stdout
+    assert "img-src 'self' data: blob:;" in on_disk
