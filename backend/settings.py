@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
@@ -233,6 +234,71 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 PHOTO_MAX_PIXELS = envint("PHOTO_MAX_PIXELS", 50_000_000, minimum=1)
 
+# Photo storages (inspections/storage.py): "photos_private" holds the originals, "photos" the derivatives. By
+# default folders on this machine; PHOTO_STORAGE=s3 puts both in one S3-compatible bucket (AWS, MinIO, Aliyun
+# OSS...), their names keep them apart (originals/…, photos/…). Objects stay private: the checked view answers
+# with a redirect to a signed URL that expires after PHOTO_URL_MAX_AGE seconds.
+PHOTO_STORAGE = os.environ.get("PHOTO_STORAGE", "filesystem").strip().lower()
+PHOTO_URL_MAX_AGE = envint("PHOTO_URL_MAX_AGE", 300, minimum=1)
+
+
+def photo_storages_on_s3() -> dict[str, dict]:
+    """Both photo storages in the bucket AWS_STORAGE_BUCKET_NAME; keys from the environment, or none at all for
+    boto3's own lookup (an instance role), but never only one of the two."""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("PHOTO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    access_key = os.environ.get("AWS_ACCESS_KEY_ID", "").strip()
+    secret_key = os.environ.get("AWS_SECRET_ACCESS_KEY", "").strip()
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured("PHOTO_STORAGE=s3 needs both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or neither")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL", "").strip() or None,  # unset: AWS itself
+        "region_name": os.environ.get("AWS_S3_REGION_NAME", "").strip() or None,
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        "signature_version": "s3v4",
+        "default_acl": None,  # the bucket's own setting: private, and buckets that refuse ACLs still accept it
+        "querystring_auth": True,
+        "querystring_expire": PHOTO_URL_MAX_AGE,
+        "file_overwrite": False,
+    }
+    return {alias: {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": dict(options)}
+            for alias in ("photos_private", "photos")}
+
+
+def signed_url_sources(endpoint_url: str | None) -> list[str]:
+    """Where pages' <img> follow the redirect to a signed URL (the CSP's img-src): the endpoint itself (the bucket in
+    the path) and its subdomains (the bucket as a subdomain, as AWS and Aliyun OSS address it)."""
+    if not endpoint_url:
+        return ["https://*.amazonaws.com"]
+    origin = urlsplit(endpoint_url)
+    return [f"{origin.scheme}://{origin.netloc}", f"{origin.scheme}://*.{origin.netloc}"]
+
+
+PHOTO_URL_SOURCES: list[str] = []
+
+
+if PHOTO_STORAGE == "filesystem":
+    STORAGES |= {
+        "photos_private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "file_permissions_mode": 0o600},
+        },
+        "photos": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT, "file_permissions_mode": 0o644},
+        },
+    }
+elif PHOTO_STORAGE == "s3":
+    if MEDIA_ACCEL_REDIRECT or MEDIA_SENDFILE:  # the web server sends files from its disk, not from a bucket
+        raise ImproperlyConfigured("MEDIA_ACCEL_REDIRECT and MEDIA_SENDFILE need PHOTO_STORAGE=filesystem")
+    STORAGES |= photo_storages_on_s3()
+    PHOTO_URL_SOURCES = signed_url_sources(STORAGES["photos"]["OPTIONS"]["endpoint_url"])
+else:
+    raise ImproperlyConfigured(f"PHOTO_STORAGE={PHOTO_STORAGE!r} must be filesystem or s3")
+
 # API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -352,9 +418,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Pages run only the site's own script files (no inline script or handler anywhere, the admin's included) and
-# load nothing from elsewhere; photos are previewed from blob: and data: URLs. API answers load nothing at all.
+# load nothing from elsewhere but photos from their bucket (PHOTO_STORAGE=s3); photos are previewed from blob: and
+# data: URLs. API answers load nothing at all.
 CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
+    "default-src 'self'", "script-src 'self'", "style-src 'self'",
+    " ".join(["img-src 'self' data: blob:", *PHOTO_URL_SOURCES]),
     "connect-src 'self'", "worker-src 'self'", "manifest-src 'self'", "font-src 'self'", "object-src 'none'",
     "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ])

@@ -1,6 +1,7 @@
 """The photo pipeline: check an uploaded file, decode it fully, and re-encode metadata-free derivatives.
 
-Pure module (Pillow + settings, no ORM) so the sync API, the admin and the benchmark share it.
+Pure module (Pillow, settings and the photo storages; no ORM) so the sync API, the admin and the benchmark
+share it.
 
 Why every step is here:
 - magic bytes first and the decoder restricted to that one format: a file is judged by what it is,
@@ -18,20 +19,21 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import secrets
 import struct
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pillow_heif
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageFile, ImageOps
+
+from inspections.storage import derivative_storage, private_storage
 
 pillow_heif.register_heif_opener()
 
@@ -113,9 +115,9 @@ class ProcessedPhoto:
 
 @dataclass(frozen=True)
 class StoredPaths:
-    original: str  # relative to PRIVATE_MEDIA_ROOT
-    display: str  # relative to MEDIA_ROOT
-    thumbnail: str  # relative to MEDIA_ROOT
+    original: str  # a name in the private photo storage (inspections/storage.py)
+    display: str  # a name in the derivative photo storage
+    thumbnail: str
 
 
 def sniff_type(data: bytes) -> tuple[str, str, str] | None:
@@ -413,56 +415,43 @@ def _degrees(dms: object, ref: object, negative_ref: str) -> float | None:
 
 
 def store_photo(processed: ProcessedPhoto) -> StoredPaths:
-    """Write the original under PRIVATE_MEDIA_ROOT and the derivatives under MEDIA_ROOT (neither is mapped to a URL:
-    inspections/media.py serves them after a check), under generated names, atomically.
+    """Save the original in the private photo storage and the derivatives in the other one (neither is mapped
+    to a URL: inspections/storage.py serves them after a check), under generated names.
 
     Call delete_stored(paths) if the surrounding database transaction fails."""
     month = dj_timezone.localtime().strftime("%Y/%m")
     public_name = secrets.token_urlsafe(18)
-    # A separate random name: a derivative's path tells nothing about where the original is.
-    paths = StoredPaths(
-        original=f"originals/{month}/{secrets.token_urlsafe(18)}.{processed.original_ext}",
-        display=f"photos/{month}/{public_name}.jpg",
-        thumbnail=f"photos/{month}/{public_name}_t.jpg",
+    # A separate random name: a derivative's name tells nothing about where the original is.
+    wanted = (
+        (private_storage(), f"originals/{month}/{secrets.token_urlsafe(18)}.{processed.original_ext}",
+         processed.original, processed.content_type),
+        (derivative_storage(), f"photos/{month}/{public_name}.jpg", processed.display, "image/jpeg"),
+        (derivative_storage(), f"photos/{month}/{public_name}_t.jpg", processed.thumbnail, "image/jpeg"),
     )
-    written: list[Path] = []
+    saved: list[tuple[Storage, str]] = []
     try:
-        for root, relative, content, mode in (
-            (Path(settings.PRIVATE_MEDIA_ROOT), paths.original, processed.original, 0o600),
-            (Path(settings.MEDIA_ROOT), paths.display, processed.display, 0o644),
-            (Path(settings.MEDIA_ROOT), paths.thumbnail, processed.thumbnail, 0o644),
-        ):
-            target = root / relative
-            _write_atomically(target, content, mode)
-            written.append(target)
+        for storage, name, content, content_type in wanted:
+            # Fresh and random, so a file under this name after a failure is this write's own partial one (a
+            # folder keeps what was written before the disk filled up; a bucket shows an object only when whole).
+            saved.append((storage, name))
+            file = ContentFile(content)
+            file.content_type = content_type  # a bucket keeps it for the object (a folder ignores it)
+            # A storage never overwrites: it alters a name that is taken, so the one it returns is the name.
+            saved[-1] = (storage, storage.save(name, file))
     except BaseException:
-        for target in written:
-            target.unlink(missing_ok=True)
+        for storage, name in saved:
+            storage.delete(name)
         raise
-    return paths
+    original, display, thumbnail = (name for _storage, name in saved)
+    return StoredPaths(original=original, display=display, thumbnail=thumbnail)
 
 
 def delete_stored(paths: StoredPaths) -> None:
     """Remove the files of store_photo (missing ones are fine: cleanup may run twice)."""
-    for root, relative in (
-        (settings.PRIVATE_MEDIA_ROOT, paths.original),
-        (settings.MEDIA_ROOT, paths.display),
-        (settings.MEDIA_ROOT, paths.thumbnail),
+    for storage, name in (
+        (private_storage(), paths.original),
+        (derivative_storage(), paths.display),
+        (derivative_storage(), paths.thumbnail),
     ):
-        if relative:
-            (Path(root) / relative).unlink(missing_ok=True)
-
-
-def _write_atomically(target: Path, content: bytes, mode: int) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, mode)
-        os.replace(temp_name, target)  # readers see either no file or the whole file
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+        if name:
+            storage.delete(name)

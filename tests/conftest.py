@@ -25,11 +25,21 @@ override_settings(
 ).enable()
 
 
+def with_location(storage: dict[str, Any], location) -> dict[str, Any]:
+    return {**storage, "OPTIONS": {**storage.get("OPTIONS", {}), "location": location}}
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(request, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # The photo storages took their folders from the settings at start-up (backend/settings.py): point them here too.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "photos_private": with_location(settings.STORAGES["photos_private"], settings.PRIVATE_MEDIA_ROOT),
+        "photos": with_location(settings.STORAGES["photos"], settings.MEDIA_ROOT),
+    }
     settings.LANGUAGE_CODE = "zh-hans"
     settings.DEMO_LOGINS_FILE = tmp_path / "var" / "demo_logins.txt"
     # Throttle counters and cached pages live in the cache, a database table (settings.CACHES): every test

@@ -145,8 +145,8 @@ class Photo(models.Model):
     received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
     # Set when the manifest was received: such a photo is never waited for and its PUT answers 413.
     refused_reason = models.CharField(_("拒收原因"), max_length=32, choices=Refusal.choices, blank=True)
-    # Relative paths: `original` under PRIVATE_MEDIA_ROOT, the derivatives under MEDIA_ROOT. No URL maps
-    # either folder: every variant is served by a permission-checked view (inspections/media.py).
+    # Names in the photo storages (inspections/storage.py): `original` in "photos_private", the derivatives in
+    # "photos". No URL maps either: every variant is served by a permission-checked view (inspections/media.py).
     original = models.CharField(_("原图（内部）"), max_length=200, blank=True)
     display = models.CharField(_("展示图"), max_length=200, blank=True)
     thumbnail = models.CharField(_("缩略图"), max_length=200, blank=True)

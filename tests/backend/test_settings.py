@@ -22,7 +22,7 @@ PRODUCTION = {
 # Settings a developer's shell might carry: a "clean environment" has none of them.
 SETTINGS_VARIABLES = (
     *PRODUCTION, "SECRET_KEY_FILE", "STATIC_FROM_APP_FOLDERS", "SORTPATROL_TESTING", "SECURE_HSTS_SECONDS",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "PHOTO_STORAGE",
 )
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -547,6 +548,8 @@ def test_store_photo_writes_private_original_and_public_derivatives_under_genera
     assert (private / paths.original).read_bytes() == data
     assert (public / paths.display).read_bytes() == processed.display
     assert (public / paths.thumbnail).read_bytes() == processed.thumbnail
+    assert (private / paths.original).stat().st_mode & 0o777 == 0o600  # the storages' file_permissions_mode
+    assert (public / paths.display).stat().st_mode & 0o777 == 0o644
     # The original (with its metadata and whatever was appended) is never under the public root.
     assert all(p.read_bytes() != data for p in all_files(public))
     assert len(all_files(public)) == 2 and len(all_files(private)) == 1
@@ -562,16 +565,20 @@ def test_store_photo_writes_private_original_and_public_derivatives_under_genera
 
 def test_a_failed_write_leaves_no_file_behind(monkeypatch):
     processed = process_photo(jpeg_bytes(detailed_image()))
-    real_replace = os.replace
     calls = []
 
-    def failing_replace(source, target):
-        calls.append(target)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        real_replace(source, target)
+    class DiskFillsUp(ContentFile):
+        """The second file stops after a few bytes, as on a full disk."""
 
-    monkeypatch.setattr(photos.os, "replace", failing_replace)
+        def chunks(self, chunk_size=None):
+            calls.append(self)
+            if len(calls) != 2:
+                yield from super().chunks(chunk_size)
+                return
+            yield self.read(100)
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(photos, "ContentFile", DiskFillsUp)
     with pytest.raises(OSError):
         store_photo(processed)
     assert len(calls) == 2
