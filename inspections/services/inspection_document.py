@@ -2,7 +2,7 @@
 its answers against the checklist version, checked before anything is written.
 
 `inspection_validate` returns an `InspectionDraft` (the facts to store, the score and the GPS flags) or
-raises `SyncError` with field errors (400) or a refusal (403).
+raises `RecordInvalid` with field errors or `RecordOutOfScope` (inspections/errors.py).
 
 Unknown keys (a newer app's fields) are ignored at every level, never refused; `known_body` is what is stored of
 a document: only the keys below, whose values validation has bounded (docs/sync.md, "Unknown keys").
@@ -29,6 +29,7 @@ from checklists.models import ChecklistVersion, Regime
 from checklists.scoring import AnswerError, ItemRule, check_answer, photo_violations, score_inspection
 from checklists.selectors import rules_for
 
+from ..errors import RecordInvalid, RecordOutOfScope
 from ..models import Place
 from ..rows import RowShape
 from ..scopes import could_ever_inspect, ever_had_regime, inspectable_place, regimes_for, scope_lapses_now
@@ -76,18 +77,6 @@ def known_body(body: Mapping) -> dict:
 _KNOWN = tuple(frozenset(keys) for keys in (DOCUMENT_KEYS, LOCATION_KEYS, ANSWER_KEYS, PHOTO_KEYS))
 
 
-class SyncError(Exception):
-    """A request the server refuses; the API turns it into the JSON error of SYNC.md rule 7."""
-
-    def __init__(self, status: int, code: str, message: str, fields: dict | None = None, **extra: Any):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.fields = fields or {}
-        self.extra = extra
-
-
 def iso_datetime(text: Any) -> datetime | None:
     if not isinstance(text, str) or len(text) > 40:
         return None
@@ -130,12 +119,12 @@ class _Errors(dict):
 
     def raise_if_any(self) -> None:
         if self:
-            raise SyncError(400, "invalid", _("提交的数据有误，请检查标出的字段。"), dict(self))
+            raise RecordInvalid("invalid", _("提交的数据有误，请检查标出的字段。"), dict(self))
 
 
 def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionDraft:
-    """Check the document in three steps: its shape (400), the user's rights (403), then its content
-    against the checklist version (400). Nothing is written before all of them pass."""
+    """Check the document in three steps: its shape, the user's rights, then its content against the
+    checklist version. Nothing is written before all of them pass."""
     errors = _Errors()
     regime = body.get("regime")
     if regime not in Regime.values:
@@ -168,7 +157,7 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
     errors.raise_if_any()
 
     if regime not in regimes_for(user) and not ever_had_regime(user, regime):
-        raise SyncError(403, "regime_not_allowed", _("您的角色不能进行这种检查。"))
+        raise RecordOutOfScope("regime_not_allowed", _("您的角色不能进行这种检查。"))
     place, grandparent_id, version = _place_and_version(place_code, version_id)
     if place is None:
         errors.add("place", _("没有这个场所。"))
@@ -178,7 +167,7 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
         # Out of scope now: stored for review when it could have been in scope when it was done (finished offline
         # before a retirement, a scope change, a deactivation); refused only when it never could have been.
         if not could_ever_inspect(user, place, regime, grandparent_id=grandparent_id):
-            raise SyncError(403, "out_of_scope", _("这个场所不在您的检查范围内。"))
+            raise RecordOutOfScope("out_of_scope", _("这个场所不在您的检查范围内。"))
         lapses = scope_lapses_now(user, place, regime, grandparent_id=grandparent_id) or ["scope_changed"]
 
     if version is None or version.state == ChecklistVersion.State.DRAFT:
