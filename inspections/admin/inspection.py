@@ -20,10 +20,11 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from inspections.errors import DomainError
 from inspections.models import Answer, Inspection, Photo, ScopeReview
 from inspections.scopes import may_manage_people
 from inspections.services.outbox_import import OutboxFileError, outbox_import
-from inspections.services.sync import SyncError, inspection_count_out_of_scope, inspection_restore, inspection_void
+from inspections.services.sync import inspection_count_out_of_scope, inspection_restore, inspection_void
 
 from .scoping import ScopedInlineMixin, StreetScopedAdmin
 
@@ -160,7 +161,7 @@ class InspectionAdmin(StreetScopedAdmin):
             for inspection in queryset:
                 try:
                     count += apply_one(inspection, form.cleaned_data["reason"])
-                except SyncError as exc:
+                except DomainError as exc:
                     self.message_user(request, exc.message, messages.ERROR)
                     return None
             self.message_user(request, done % {"n": count})

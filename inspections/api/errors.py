@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import is_valid_path
 from django.utils.translation import gettext as _
@@ -13,9 +13,21 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..errors import (
+    DomainError,
+    PhotoRefused,
+    PhotoTooLarge,
+    ReasonRequired,
+    RecordConflict,
+    RecordInvalid,
+    RecordNotFound,
+    RecordOutOfScope,
+)
+
 
 class ApiError(exceptions.APIException):
-    """An error with a stable machine code, a human message and optional field errors."""
+    """An error of the HTTP layer itself (a path that is no UUID, an oversized body, a login lockout), with a
+    stable machine code, a human message and optional field errors. The services' refusals are DomainErrors."""
 
     def __init__(self, *, status_code: int, code: str, message: str, fields: dict | None = None, **extra: Any):
         self.status_code = status_code
@@ -40,6 +52,27 @@ _CODES = {
 }
 
 
+def too_large() -> ApiError:
+    return ApiError(status_code=413, code="too_large", message=_("请求内容太大。"))
+
+
+# Each refusal of the services (inspections/errors.py), by meaning, and the status the API answers it with; the
+# most specific class wins (PhotoTooLarge before PhotoRefused).
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    RecordInvalid: 400,
+    PhotoRefused: 400,
+    ReasonRequired: 400,
+    RecordOutOfScope: 403,
+    RecordNotFound: 404,
+    RecordConflict: 409,
+    PhotoTooLarge: 413,
+}
+
+
+def status_of(error: DomainError) -> int:
+    return next(DOMAIN_STATUS[cls] for cls in type(error).__mro__ if cls in DOMAIN_STATUS)
+
+
 def error_body(code: str, message: str, fields: dict | None = None, **extra: Any) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
 
@@ -53,6 +86,12 @@ def _flatten(detail: Any) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: every error a view raises, in the one JSON shape."""
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.fields, **exc.extra), status=status_of(exc))
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Django's own limits, met when a view first reads request.data or request.FILES.
+        exc = too_large()
     if isinstance(exc, ApiError):
         retry = exc.extra.get("retry_after")
         headers = {"Retry-After": str(retry)} if retry is not None else None

@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from .errors import ApiError
-
-
-def too_large() -> ApiError:
-    return ApiError(status_code=413, code="too_large", message=_("请求内容太大。"))
+from .errors import too_large
 
 
 def _strict_constant(name: str) -> None:

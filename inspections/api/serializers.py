@@ -1,7 +1,9 @@
 """Shapes of the sync API documents (SYNC.md "The documents"), for the OpenAPI schema and for output.
 
-Incoming inspections are validated by `inspections.services.sync` (field errors keyed like
-`answers.3.value`, checked against the checklist version); these serializers describe the contract.
+An incoming inspection is validated by one validator, `inspections.services.inspection_document` (field errors
+keyed like `answers.3.value`, then checked against the checklist version): the `*In` serializers below only
+describe it, with its own limits and defaults, and are never run. tests/inspections/test_document_contract.py
+holds the two to each other: the same keys, the same required ones, the same limits, the same verdicts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from rest_framework import serializers
 from checklists.models import PlaceKind, Regime
 
 from ..models import Grade, Inspection, Role
+from ..services import inspection_document as doc
 
 FLAGS = ("no_fix", "poor_accuracy", "far_from_place", "mock_location", "clock_skew", "photo_refused", "out_of_scope")
 
@@ -39,33 +42,48 @@ class LocationSerializer(serializers.Serializer):
     lng = serializers.FloatField(min_value=-180, max_value=180)
     accuracy = serializers.FloatField(min_value=0, required=False, allow_null=True, help_text="metres")
     captured_at = serializers.DateTimeField(required=False, allow_null=True)
-    mock = serializers.BooleanField(required=False, default=False)
+    mock = serializers.BooleanField(required=False, allow_null=True, default=False)
 
 
 class AnswerInSerializer(serializers.Serializer):
-    item = serializers.CharField(max_length=16)
+    item = serializers.CharField(min_length=1, max_length=doc.MAX_ITEM_CODE)
     value = AnswerValueField(help_text="check: pass|fail|na; deduct: int ≥ 0|na; percent: 0–100|{checked, wrong}|na")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=doc.MAX_TEXT)
 
 
 class PhotoManifestSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
-    item = serializers.CharField(max_length=16)
-    sha256 = serializers.RegexField(r"^[0-9a-fA-F]{64}$")
-    bytes = serializers.IntegerField(min_value=1)
+    item = serializers.CharField(min_length=1, max_length=doc.MAX_ITEM_CODE)
+    sha256 = serializers.RegexField(doc.SHA256_PATTERN)
+    bytes = serializers.IntegerField(
+        min_value=1, max_value=doc.MAX_DECLARED_BYTES,
+        help_text="above PHOTO_MAX_BYTES the photo is refused on its own (refused_photos), not the inspection",
+    )
 
 
 class InspectionInSerializer(serializers.Serializer):
-    checklist_version = serializers.IntegerField(min_value=1, help_text="the version's id from the pack")
-    place = serializers.CharField(max_length=40, help_text="the place's code from the pack")
+    checklist_version = serializers.IntegerField(
+        min_value=1, max_value=doc.MAX_ID, help_text="the version's id from the pack"
+    )
+    place = serializers.CharField(
+        min_length=1, max_length=doc.MAX_PLACE_CODE, help_text="the place's code from the pack"
+    )
     regime = serializers.ChoiceField(choices=Regime.choices)
-    device_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    device_id = serializers.CharField(
+        max_length=doc.MAX_DEVICE_ID, required=False, allow_null=True, allow_blank=True, default=""
+    )
     started_at = serializers.DateTimeField(required=False, allow_null=True)
     finished_at = serializers.DateTimeField()
-    location = LocationSerializer(allow_null=True, required=False)
-    answers = AnswerInSerializer(many=True)
-    photos = PhotoManifestSerializer(many=True, required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    location = LocationSerializer(allow_null=True, required=False, help_text="null or left out: no fix")
+    answers = serializers.ListField(
+        child=AnswerInSerializer(), max_length=doc.MAX_ANSWERS, required=False, default=(),
+        help_text="at most one answer per item; an item left out counts as na",
+    )
+    photos = serializers.ListField(
+        child=PhotoManifestSerializer(), max_length=doc.MAX_PHOTOS, required=False, default=(),
+        help_text="one entry per photo, each UUID once",
+    )
+    notes = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=doc.MAX_TEXT)
 
 
 class RefusedPhotoSerializer(serializers.Serializer):

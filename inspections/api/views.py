@@ -7,7 +7,6 @@ import json
 import uuid as uuid_lib
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -18,7 +17,6 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
-from rest_framework.exceptions import ParseError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
@@ -35,11 +33,11 @@ from ..selectors.inspections import (
     pack_for,
 )
 from ..selectors.photos import photo_for_staff
-from ..services.sync import SyncError, inspection_receive, photo_receive, photo_too_large
+from ..services.sync import inspection_receive, photo_receive, photo_too_large
 from . import serializers as s
 from .compression import compressed_when_asked, etag_matches
 from .errors import ApiError
-from .parsers import BoundedJSONParser, too_large
+from .parsers import BoundedJSONParser
 
 _ERROR_TEXT = {
     400: "invalid: field errors keyed like `answers.3.value`, nothing stored; or malformed JSON",
@@ -55,10 +53,6 @@ _ERROR_TEXT = {
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(s.ErrorSerializer, description=_ERROR_TEXT[code]) for code in (401, 406, *codes)}
-
-
-def _raise(exc: SyncError) -> None:
-    raise ApiError(status_code=exc.status, code=exc.code, message=exc.message, fields=exc.fields, **exc.extra)
 
 
 UUID_PATH = [OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)]
@@ -138,17 +132,9 @@ class InspectionView(APIView):
         },
     )
     def put(self, request: Request, uuid: str) -> Response:
-        inspection_uuid = _uuid(uuid)
-        try:
-            body = request.data
-        except (RequestDataTooBig, SuspiciousOperation):
-            raise too_large() from None
-        try:
-            received = inspection_receive(
-                user=request.user, uuid=inspection_uuid, body=body, device_date=_device_date(request)
-            )
-        except SyncError as exc:
-            _raise(exc)
+        received = inspection_receive(
+            user=request.user, uuid=_uuid(uuid), body=request.data, device_date=_device_date(request)
+        )
         return Response(
             inspection_status(received.inspection, missing_photos=received.missing_photos),
             status=201 if received.created else 200,
@@ -191,25 +177,17 @@ class PhotoUploadView(APIView):
         except ValueError:
             declared = 0
         if declared > settings.PHOTO_MAX_BYTES + 64 * 1024:
-            _raise(photo_too_large())
-        try:
-            upload = request.FILES.get("file")
-        except (RequestDataTooBig, SuspiciousOperation):
-            raise too_large() from None
-        except ParseError:
-            raise
+            raise photo_too_large()
+        upload = request.FILES.get("file")
         if upload is None:
             raise ApiError(
                 status_code=400, code="invalid", message=_("缺少照片文件。"), fields={"file": [_("缺少照片文件。")]}
             )
         if upload.size > settings.PHOTO_MAX_BYTES:
-            _raise(photo_too_large())
-        try:
-            received = photo_receive(
-                user=request.user, inspection_uuid=inspection_uuid, photo_uuid=photo_key, data=upload.read()
-            )
-        except SyncError as exc:
-            _raise(exc)
+            raise photo_too_large()
+        received = photo_receive(
+            user=request.user, inspection_uuid=inspection_uuid, photo_uuid=photo_key, data=upload.read()
+        )
         body = {"uuid": str(received.photo.uuid), "inspection": inspection_status(received.inspection)}
         return Response(body, status=201 if received.created else 200)
 

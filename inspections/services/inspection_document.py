@@ -2,7 +2,7 @@
 its answers against the checklist version, checked before anything is written.
 
 `inspection_validate` returns an `InspectionDraft` (the facts to store, the score and the GPS flags) or
-raises `SyncError` with field errors (400) or a refusal (403).
+raises `RecordInvalid` with field errors or `RecordOutOfScope` (inspections/errors.py).
 
 Unknown keys (a newer app's fields) are ignored at every level, never refused; `known_body` is what is stored of
 a document: only the keys below, whose values validation has bounded (docs/sync.md, "Unknown keys").
@@ -29,16 +29,23 @@ from checklists.models import ChecklistVersion, Regime
 from checklists.scoring import AnswerError, ItemRule, check_answer, photo_violations, score_inspection
 from checklists.selectors import rules_for
 
+from ..errors import RecordInvalid, RecordOutOfScope
 from ..models import Place
 from ..rows import RowShape
 from ..scopes import could_ever_inspect, ever_had_regime, inspectable_place, regimes_for, scope_lapses_now
 
+# The limits of the document. The OpenAPI schema of the document (inspections/api/serializers.py) is written with
+# these constants, and tests/inspections/test_document_contract.py holds the schema and this validator to each other.
 MAX_ANSWERS = 500
 MAX_PHOTOS = 100
-MAX_TEXT = 2000
+MAX_TEXT = 2000  # notes, an answer's note
+MAX_PLACE_CODE = 40
+MAX_ITEM_CODE = 16
+MAX_DEVICE_ID = 100
 MAX_DECLARED_BYTES = 2**53 - 1  # what a JSON number holds exactly in every client
 MAX_ID = 2**31 - 1  # larger numbers overflow database integers: refuse them as invalid, not with a 500
-_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"
+_SHA256 = re.compile(SHA256_PATTERN)
 # Device times outside these years are a broken clock or a forged body, not an inspection.
 PLAUSIBLE_YEARS = (2000, 2100)
 
@@ -74,18 +81,6 @@ def known_body(body: Mapping) -> dict:
 
 
 _KNOWN = tuple(frozenset(keys) for keys in (DOCUMENT_KEYS, LOCATION_KEYS, ANSWER_KEYS, PHOTO_KEYS))
-
-
-class SyncError(Exception):
-    """A request the server refuses; the API turns it into the JSON error of SYNC.md rule 7."""
-
-    def __init__(self, status: int, code: str, message: str, fields: dict | None = None, **extra: Any):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.fields = fields or {}
-        self.extra = extra
 
 
 def iso_datetime(text: Any) -> datetime | None:
@@ -130,18 +125,33 @@ class _Errors(dict):
 
     def raise_if_any(self) -> None:
         if self:
-            raise SyncError(400, "invalid", _("提交的数据有误，请检查标出的字段。"), dict(self))
+            raise RecordInvalid("invalid", _("提交的数据有误，请检查标出的字段。"), dict(self))
 
 
-def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionDraft:
-    """Check the document in three steps: its shape (400), the user's rights (403), then its content
-    against the checklist version (400). Nothing is written before all of them pass."""
+@dataclass(slots=True)
+class DocumentShape:
+    """The document's values once its shape is checked, the first step of inspection_validate."""
+
+    regime: str
+    place_code: str
+    version_id: int
+    device_id: str
+    started_at: datetime | None
+    finished_at: datetime
+    location: dict | None
+    answers: list[tuple[str, Any, str]]
+    photos: list[tuple[uuid_lib.UUID, str, str, int]]
+
+
+def document_shape(body: Mapping) -> DocumentShape:
+    """Check the document's shape, without the database: each known key's type, limits and default. What the
+    OpenAPI schema says of the document (InspectionIn). Raises RecordInvalid with every field error at once."""
     errors = _Errors()
     regime = body.get("regime")
     if regime not in Regime.values:
         errors.add("regime", _("未知的检查制度。"))
     place_code = body.get("place")
-    if not isinstance(place_code, str) or not 0 < len(place_code) <= 40:
+    if not isinstance(place_code, str) or not 0 < len(place_code) <= MAX_PLACE_CODE:
         errors.add("place", _("应为场所编码。"))
     version_id = body.get("checklist_version")
     if type(version_id) is not int or not 0 < version_id <= MAX_ID:
@@ -149,8 +159,8 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
     device_id = body.get("device_id", "")
     if device_id is None:
         device_id = ""
-    if not isinstance(device_id, str) or len(device_id) > 100:
-        errors.add("device_id", _("设备标识应为不超过100个字符的文字。"))
+    if not isinstance(device_id, str) or len(device_id) > MAX_DEVICE_ID:
+        errors.add("device_id", _("设备标识应为不超过%(n)d个字符的文字。") % {"n": MAX_DEVICE_ID})
     started_at = None
     if body.get("started_at") is not None:
         started_at = iso_datetime(body["started_at"])
@@ -164,11 +174,22 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
     photos = _photo_shapes(body.get("photos", []), errors)
     notes = body.get("notes")
     if notes is not None and (not isinstance(notes, str) or len(notes) > MAX_TEXT):
-        errors.add("notes", _("备注应为不超过2000个字符的文字。"))
+        errors.add("notes", _("备注应为不超过%(n)d个字符的文字。") % {"n": MAX_TEXT})
     errors.raise_if_any()
+    return DocumentShape(
+        regime, place_code, version_id, device_id, started_at, finished_at, location, answers, photos
+    )
 
+
+def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionDraft:
+    """Check the document in three steps: its shape, the user's rights, then its content against the
+    checklist version. Nothing is written before all of them pass."""
+    shape = document_shape(body)
+    regime, place_code, version_id = shape.regime, shape.place_code, shape.version_id
+    location, answers, photos = shape.location, shape.answers, shape.photos
+    errors = _Errors()
     if regime not in regimes_for(user) and not ever_had_regime(user, regime):
-        raise SyncError(403, "regime_not_allowed", _("您的角色不能进行这种检查。"))
+        raise RecordOutOfScope("regime_not_allowed", _("您的角色不能进行这种检查。"))
     place, grandparent_id, version = _place_and_version(place_code, version_id)
     if place is None:
         errors.add("place", _("没有这个场所。"))
@@ -178,7 +199,7 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
         # Out of scope now: stored for review when it could have been in scope when it was done (finished offline
         # before a retirement, a scope change, a deactivation); refused only when it never could have been.
         if not could_ever_inspect(user, place, regime, grandparent_id=grandparent_id):
-            raise SyncError(403, "out_of_scope", _("这个场所不在您的检查范围内。"))
+            raise RecordOutOfScope("out_of_scope", _("这个场所不在您的检查范围内。"))
         lapses = scope_lapses_now(user, place, regime, grandparent_id=grandparent_id) or ["scope_changed"]
 
     if version is None or version.state == ChecklistVersion.State.DRAFT:
@@ -196,9 +217,9 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
         place=place,
         version=version,
         regime=regime,
-        device_id=device_id,
-        started_at=started_at,
-        finished_at=finished_at,
+        device_id=shape.device_id,
+        started_at=shape.started_at,
+        finished_at=shape.finished_at,
         lat=location["lat"] if location else None,
         lng=location["lng"] if location else None,
         accuracy=location["accuracy"] if location else None,
@@ -324,7 +345,7 @@ def _location_flags(location: dict | None, place: Place) -> tuple[list[str], flo
 
 def _answer_shapes(value: Any, errors: _Errors) -> list[tuple[str, Any, str]]:
     if not isinstance(value, list) or len(value) > MAX_ANSWERS:
-        errors.add("answers", _("答案应为列表（最多500项）。"))
+        errors.add("answers", _("答案应为列表（最多%(n)d项）。") % {"n": MAX_ANSWERS})
         return []
     answers, seen = [], set()
     for index, answer in enumerate(value):
@@ -332,7 +353,7 @@ def _answer_shapes(value: Any, errors: _Errors) -> list[tuple[str, Any, str]]:
             errors.add(f"answers.{index}", _("每个答案应为对象。"))
             continue
         item = answer.get("item")
-        if not isinstance(item, str) or not 0 < len(item) <= 16:
+        if not isinstance(item, str) or not 0 < len(item) <= MAX_ITEM_CODE:
             errors.add(f"answers.{index}.item", _("应为检查项编号。"))
             continue
         if item in seen:
@@ -341,7 +362,7 @@ def _answer_shapes(value: Any, errors: _Errors) -> list[tuple[str, Any, str]]:
         seen.add(item)
         note = answer.get("note") or ""
         if not isinstance(note, str) or len(note) > MAX_TEXT:
-            errors.add(f"answers.{index}.note", _("备注应为不超过2000个字符的文字。"))
+            errors.add(f"answers.{index}.note", _("备注应为不超过%(n)d个字符的文字。") % {"n": MAX_TEXT})
         if "value" not in answer:
             errors.add(f"answers.{index}.value", _("缺少答案。"))
         answers.append((item, answer.get("value"), note if isinstance(note, str) else ""))
@@ -350,7 +371,7 @@ def _answer_shapes(value: Any, errors: _Errors) -> list[tuple[str, Any, str]]:
 
 def _photo_shapes(value: Any, errors: _Errors) -> list[tuple[uuid_lib.UUID, str, str, int]]:
     if not isinstance(value, list) or len(value) > MAX_PHOTOS:
-        errors.add("photos", _("照片清单应为列表（最多100张）。"))
+        errors.add("photos", _("照片清单应为列表（最多%(n)d张）。") % {"n": MAX_PHOTOS})
         return []
     photos, seen = [], set()
     for index, photo in enumerate(value):
@@ -367,7 +388,7 @@ def _photo_shapes(value: Any, errors: _Errors) -> list[tuple[uuid_lib.UUID, str,
             errors.add(f"photos.{index}.uuid", _("照片编号重复。"))
         seen.add(photo_uuid)
         item = photo.get("item")
-        if not isinstance(item, str) or not 0 < len(item) <= 16:
+        if not isinstance(item, str) or not 0 < len(item) <= MAX_ITEM_CODE:
             errors.add(f"photos.{index}.item", _("应为检查项编号。"))
         sha = photo.get("sha256")
         if not isinstance(sha, str) or not _SHA256.match(sha):

@@ -22,10 +22,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..errors import DomainError
 from ..models import AuditAction
 from ..scopes import may_change_person, users_manageable_by
 from .audit import audit_record
-from .sync import SyncError, inspection_receive, photo_receive
+from .sync import inspection_receive, photo_receive
 
 MAX_RECORDS = 1000
 
@@ -86,7 +87,7 @@ def outbox_import(*, data: bytes, by: AbstractBaseUser) -> OutboxImportReport:
         inspection_uuid = _uuid(record["uuid"])
         try:
             received = inspection_receive(user=user, uuid=inspection_uuid, body=record["body"])
-        except SyncError as exc:
+        except DomainError as exc:
             report.errors.append((str(inspection_uuid), exc.message))
             continue
         if received.created:
@@ -107,7 +108,7 @@ def outbox_import(*, data: bytes, by: AbstractBaseUser) -> OutboxImportReport:
             except binascii.Error:
                 report.errors.append((str(photo_uuid), _("照片数据不是有效的base64。")))
                 continue
-            except SyncError as exc:
+            except DomainError as exc:
                 report.errors.append((str(photo_uuid), exc.message))
                 continue
             report.photos_stored += done.created

@@ -24,6 +24,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connec
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..errors import PhotoRefused, PhotoTooLarge, ReasonRequired, RecordConflict, RecordInvalid, RecordNotFound
 from ..models import Answer, AuditAction, Inspection, Photo, ScopeReview
 from ..photos import PhotoRejected, delete_stored, process_photo, store_photo
 from ..rows import RowShape, insert
@@ -35,15 +36,14 @@ from .inspection_document import (
     MAX_ID,
     PLAUSIBLE_YEARS,
     InspectionDraft,
-    SyncError,
     inspection_validate,
     iso_datetime,
     known_body,
 )
 
 __all__ = [
-    "SyncError", "inspection_count_out_of_scope", "inspection_receive", "inspection_restore", "inspection_void",
-    "photo_receive", "photo_too_large",
+    "inspection_count_out_of_scope", "inspection_receive", "inspection_restore", "inspection_void", "photo_receive",
+    "photo_too_large",
 ]
 
 
@@ -61,10 +61,10 @@ def fingerprint_of(body: Any) -> str:
         encoded = canonical.encode()
     except (ValueError, TypeError, RecursionError):
         # Infinity from an overlong number literal (1e999), a lone surrogate, absurd nesting.
-        raise SyncError(400, "malformed", _("请求内容不是有效的JSON。")) from None
+        raise RecordInvalid("malformed", _("请求内容不是有效的JSON。")) from None
     if "\\u0000" in canonical:
         # PostgreSQL cannot store NUL in text or jsonb: refuse it here rather than fail on the write.
-        raise SyncError(400, "malformed", _("请求内容含有不允许的控制字符。"))
+        raise RecordInvalid("malformed", _("请求内容含有不允许的控制字符。"))
     return hashlib.sha256(encoded).hexdigest()
 
 
@@ -100,7 +100,7 @@ def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_d
     if existing is not None:
         return _replayed(existing, user=user, fingerprint=fingerprint)
     if not isinstance(body, Mapping):
-        raise SyncError(400, "invalid", _("检查记录必须是一个JSON对象。"), {"non_field_errors": [_("应为对象。")]})
+        raise RecordInvalid("invalid", _("检查记录必须是一个JSON对象。"), {"non_field_errors": [_("应为对象。")]})
     received_at = timezone.now()
     draft = inspection_validate(user=user, body=body)
     inspection = _inspection_from(
@@ -123,7 +123,7 @@ def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_d
         # Lost a race against the same UUID (a retry while the first request was still running).
         existing = _stored(uuid)
         if existing is None:
-            raise SyncError(409, "photo_uuid_taken", _("照片编号已被使用。")) from None
+            raise RecordConflict("photo_uuid_taken", _("照片编号已被使用。")) from None
         return _replayed(existing, user=user, fingerprint=fingerprint)
     return Received(
         inspection, created=True, missing_photos=[str(p[0]) for p in draft.photos if not _too_large(p[3])]
@@ -247,11 +247,9 @@ def _answers_insert(inspection: Inspection, draft: InspectionDraft) -> None:
 def _replayed(existing: Inspection, *, user: AbstractBaseUser, fingerprint: str) -> Received:
     if existing.uploader_id != user.pk:
         # Says nothing about the other record: not whose it is, not what it holds.
-        raise SyncError(409, "uuid_taken", _("该编号已被使用，请重新创建此检查记录。"))
+        raise RecordConflict("uuid_taken", _("该编号已被使用，请重新创建此检查记录。"))
     if existing.fingerprint != fingerprint:
-        raise SyncError(
-            409, "conflict", _("该检查记录已用不同的内容提交过。"), fingerprint=existing.fingerprint
-        )
+        raise RecordConflict("conflict", _("该检查记录已用不同的内容提交过。"), fingerprint=existing.fingerprint)
     return Received(existing, created=False, missing_photos=missing_photo_uuids(existing))
 
 
@@ -288,23 +286,24 @@ def photo_receive(
     and a photo the JSON did not declare has no resource to PUT to."""
     inspection = Inspection.objects.filter(uuid=inspection_uuid, uploader=user).first()
     if inspection is None:
-        raise SyncError(404, "inspection_not_found", _("服务器还没有收到这条检查记录，请先提交记录。"))
+        raise RecordNotFound("inspection_not_found", _("服务器还没有收到这条检查记录，请先提交记录。"))
     photo = Photo.objects.filter(inspection=inspection, uuid=photo_uuid).first()
     if photo is None:
-        raise SyncError(404, "photo_not_in_manifest", _("这张照片不在检查记录的照片清单中。"))
+        raise RecordNotFound("photo_not_in_manifest", _("这张照片不在检查记录的照片清单中。"))
     if photo.refused_reason:
         raise photo_too_large()
     sha = hashlib.sha256(data).hexdigest()
     if photo.received_at is not None:
         if sha == photo.sha256:
             return PhotoReceived(photo, inspection, created=False)
-        raise SyncError(409, "photo_conflict", _("这张照片已收到，内容不同。"))
+        raise RecordConflict("photo_conflict", _("这张照片已收到，内容不同。"))
     if sha != photo.sha256:
-        raise SyncError(400, "sha256_mismatch", _("照片内容与清单中的SHA-256不符（传输不完整？请重试）。"))
+        raise PhotoRefused("sha256_mismatch", _("照片内容与清单中的SHA-256不符（传输不完整？请重试）。"))
     try:
         processed = process_photo(data)
     except PhotoRejected as exc:
-        raise SyncError(exc.status, exc.code, exc.message) from None
+        refusal = PhotoTooLarge if exc.code in _OVER_LIMITS else PhotoRefused
+        raise refusal(exc.code, exc.message) from None
     paths = store_photo(processed)
     try:
         with transaction.atomic():
@@ -328,10 +327,14 @@ def photo_receive(
     return PhotoReceived(locked, inspection, created=True)
 
 
-def photo_too_large() -> SyncError:
-    """413 for a photo over PHOTO_MAX_BYTES, with the limit in bytes (`limit`) for the client to show."""
-    return SyncError(
-        413, "too_large", _("照片过大：最大 %(mb)d MB。") % {"mb": settings.PHOTO_MAX_BYTES // (1024 * 1024)},
+# The pipeline's rejections (inspections/photos.py) that are about the photo's size, not what it shows.
+_OVER_LIMITS = frozenset({"too_large", "too_many_pixels"})
+
+
+def photo_too_large() -> PhotoTooLarge:
+    """A photo over PHOTO_MAX_BYTES, with the limit in bytes (`limit`) for the client to show."""
+    return PhotoTooLarge(
+        "too_large", _("照片过大：最大 %(mb)d MB。") % {"mb": settings.PHOTO_MAX_BYTES // (1024 * 1024)},
         limit=settings.PHOTO_MAX_BYTES,
     )
 
@@ -356,7 +359,7 @@ def inspection_void(*, inspection: Inspection, by: AbstractBaseUser, reason: str
     """Take an inspection out of every score; it stays stored and visible to staff."""
     reason = reason.strip()
     if not reason:
-        raise SyncError(400, "reason_required", _("作废必须填写原因。"))
+        raise ReasonRequired("reason_required", _("作废必须填写原因。"))
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if inspection.voided:
@@ -376,7 +379,7 @@ def inspection_restore(*, inspection: Inspection, by: AbstractBaseUser, reason: 
     """Undo a void (a mistaken one): the inspection counts again. The void stays in the audit log."""
     reason = reason.strip()
     if not reason:
-        raise SyncError(400, "reason_required", _("恢复必须填写原因。"))
+        raise ReasonRequired("reason_required", _("恢复必须填写原因。"))
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if not inspection.voided:
@@ -401,7 +404,7 @@ def inspection_count_out_of_scope(*, inspection: Inspection, by: AbstractBaseUse
     scope, so it counts. (The other judgement is `inspection_void`.) Audit-logged with what was out."""
     reason = reason.strip()
     if not reason:
-        raise SyncError(400, "reason_required", _("计入必须填写原因。"))
+        raise ReasonRequired("reason_required", _("计入必须填写原因。"))
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if inspection.scope_review != ScopeReview.PENDING:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
+from inspections.errors import ReasonRequired
 from inspections.models import Inspection
 from inspections.selectors.inspections import inspections_visible_to
-from inspections.services.sync import SyncError, inspection_restore, inspection_void
+from inspections.services.sync import inspection_restore, inspection_void
 from inspections.signals import inspection_changed
 
 from . import sync_world
@@ -59,7 +60,7 @@ def test_void_keeps_the_record_for_staff_and_hides_it_from_others(world, stored,
 
 
 def test_void_needs_a_reason_and_happens_once(world, stored, changed):
-    with pytest.raises(SyncError):
+    with pytest.raises(ReasonRequired):
         inspection_void(inspection=stored, by=world.users["admin"], reason="  ")
     assert not Inspection.objects.get(pk=stored.pk).voided
     inspection_void(inspection=stored, by=world.users["admin"], reason="错误")
@@ -78,7 +79,7 @@ def test_restore_counts_it_again(world, stored, changed):
 
 def test_restore_needs_a_reason(world, stored, changed):
     inspection_void(inspection=stored, by=world.users["admin"], reason="误操作")
-    with pytest.raises(SyncError):
+    with pytest.raises(ReasonRequired):
         inspection_restore(inspection=stored, by=world.users["admin"], reason=" ")
     assert Inspection.objects.get(pk=stored.pk).voided
     assert changed == [(stored.pk, True)]
