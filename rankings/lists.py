@@ -13,6 +13,7 @@ from django.utils import timezone
 from checklists.models import UNIT_KINDS, Item, PlaceKind, Regime
 from checklists.periods import PERIOD_REGIME, PeriodKind, months_of_quarter, period_bounds, previous_period
 from inspections.models import Answer, Inspection, Place, PropertyCompany, Street
+from inspections.models.inspection import COUNTED_FIELDS, counted_values
 
 from .models import PlaceScore
 from .rules import (
@@ -119,11 +120,13 @@ def list_reasons(*, street_id: int, keys: list[str], kind: str, period: str, pla
     by_place: dict[int, list[tuple[int, int]]] = defaultdict(list)
     wanted = sorted(set().union(*feeding.values()))
     for chunk in _chunks(wanted):
-        rows = Inspection.objects.counted().filter(
-            place_id__in=chunk, regime__in=regimes, inspected_at__gte=start, inspected_at__lt=end
-        ).order_by().values_list("id", "checklist_version_id", "place_id")
-        for ident, version, place_id in rows:
-            by_place[place_id].append((ident, version))
+        # By place and time only, sifted here: the database then walks the place index, not a whole period.
+        rows = Inspection.objects.filter(
+            place_id__in=chunk, inspected_at__gte=start, inspected_at__lt=end
+        ).order_by().values_list("id", "checklist_version_id", "place_id", "regime", *COUNTED_FIELDS)
+        for ident, version, place_id, regime, *decisive in rows:
+            if regime in regimes and counted_values(*decisive):
+                by_place[place_id].append((ident, version))
     version_of = {ident: version for pairs in by_place.values() for ident, version in pairs}
     failed: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for chunk in _chunks(list(version_of)):

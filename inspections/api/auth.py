@@ -24,10 +24,10 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, Toke
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from ..locking import retrying_when_locked
 from ..login_guard import lockout_of
 from ..models import Role
 from ..scopes import may_manage_people, regimes_for, role_of, users_manageable_by
-from ..services.sync import retrying_when_locked
 from ..services.tokens import PatrolRefreshToken, refresh_token_blacklist, refresh_token_rotate, tokens_revoke
 from .errors import ApiError
 from .serializers import ErrorSerializer

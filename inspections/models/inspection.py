@@ -23,6 +23,18 @@ class ScopeReview(models.TextChoices):
     COUNTED = "counted", _("已计入")
 
 
+# The fields that decide whether an inspection counts, for reads that fetch rows and sift them in Python.
+COUNTED_FIELDS = ("status", "voided", "score_tenths", "scope_review")
+
+
+def counted_values(status: str, voided: bool, score_tenths: int | None, scope_review: str) -> bool:
+    """`InspectionQuerySet.counted` for one row's COUNTED_FIELDS (tests hold the two equal)."""
+    return (
+        status == Inspection.Status.COMPLETE and not voided and score_tenths is not None
+        and scope_review != ScopeReview.PENDING
+    )
+
+
 class InspectionQuerySet(models.QuerySet):
     def counted(self) -> InspectionQuerySet:
         """The one definition of a counted inspection (SCORING.md §3): complete (every declared photo received or
@@ -102,10 +114,7 @@ class Inspection(models.Model):
     @property
     def counts(self) -> bool:
         """Whether this inspection, as it is in memory, counts towards scores (as `InspectionQuerySet.counted`)."""
-        return (
-            self.status == self.Status.COMPLETE and not self.voided and self.score_tenths is not None
-            and self.scope_review != ScopeReview.PENDING
-        )
+        return counted_values(self.status, self.voided, self.score_tenths, self.scope_review)
 
     @property
     def score(self) -> float | None:

@@ -10,21 +10,20 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
-import random
-import time
 import uuid as uuid_lib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import PhotoRefused, PhotoTooLarge, ReasonRequired, RecordConflict, RecordInvalid, RecordNotFound
+from ..locking import retrying_when_locked
 from ..models import Answer, AuditAction, Inspection, Photo, ScopeReview
 from ..photos import PhotoRejected, delete_stored, process_photo, store_photo
 from ..rows import RowShape, insert
@@ -78,20 +77,6 @@ def inspection_receive(
 
     `device_date` is the request's Date header (the phone's clock when it sent the request)."""
     return retrying_when_locked(lambda: _receive(user=user, uuid=uuid, body=body, device_date=device_date))
-
-
-def retrying_when_locked(attempt: Callable[[], Any], *, tries: int = 6) -> Any:
-    """SQLite answers "table is locked" at once, without its busy timeout, when another connection to a
-    shared-cache database is writing. The request is idempotent, so running it again is safe."""
-    for n in range(tries):
-        try:
-            return attempt()
-        except OperationalError as exc:
-            # Only SQLITE_LOCKED ("table is locked"); "database is locked" already waited out the busy timeout.
-            if connection.vendor != "sqlite" or "table is locked" not in str(exc) or n == tries - 1:
-                raise
-            time.sleep(0.005 * 2**n + random.random() * 0.005)
-    raise AssertionError("unreachable")
 
 
 def _receive(*, user: AbstractBaseUser, uuid: uuid_lib.UUID, body: Any, device_date: str | None) -> Received:

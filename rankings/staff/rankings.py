@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -125,66 +128,57 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@require_POST
-@staff_reader_required
-def publication_recompute(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_publisher(request)
-    publication = _publication(request, pk)
-    try:
-        draft = publication_draft(street=publication.street, period_kind=publication.period_kind,
-                                  period=publication.period, user=request.user)
-    except PublicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("staff-ranking", pk=pk)
+def publisher_action(action: Callable[..., HttpResponse | None]) -> Callable[..., HttpResponse]:
+    """A POST by a street admin on one of their street's lists: `action(request, publication, **kwargs)` calls one
+    service; a refusal (PublicationError) becomes an error message. Back to the list's page unless the action
+    answers itself."""
+    @require_POST
+    @staff_reader_required
+    @wraps(action)
+    def view(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
+        _require_publisher(request)
+        publication = _publication(request, pk)
+        try:
+            response = action(request, publication, **kwargs)
+        except PublicationError as exc:
+            messages.error(request, exc.message)
+            response = None
+        return response or redirect("staff-ranking", pk=pk)
+    return view
+
+
+@publisher_action
+def publication_recompute(request: HttpRequest, publication: RankingPublication) -> HttpResponse:
+    draft = publication_draft(street=publication.street, period_kind=publication.period_kind,
+                              period=publication.period, user=request.user)
     return redirect("staff-ranking", pk=draft.pk)
 
 
-@require_POST
-@staff_reader_required
-def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_publisher(request)
-    publication = _publication(request, pk)
+@publisher_action
+def entry_review(request: HttpRequest, publication: RankingPublication) -> None:
     try:
         photo_ids = [int(p) for p in request.POST.getlist("photos")]
-        publication_review(publication=publication, key=request.POST.get("key", ""), photo_ids=photo_ids,
-                           reviewed=request.POST.get("reviewed") == "1")
     except ValueError:
         messages.error(request, _("照片编号不正确"))
-    except PublicationError as exc:
-        messages.error(request, exc.message)
-    return redirect("staff-ranking", pk=pk)
+        return
+    publication_review(publication=publication, key=request.POST.get("key", ""), photo_ids=photo_ids,
+                       reviewed=request.POST.get("reviewed") == "1")
 
 
-@require_POST
-@staff_reader_required
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_publisher(request)
-    publication = _publication(request, pk)
-    try:
-        publication_publish(publication=publication, user=request.user, reason=request.POST.get("reason", ""))
-    except PublicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已发布"))
-    return redirect("staff-ranking", pk=pk)
+@publisher_action
+def publish(request: HttpRequest, publication: RankingPublication) -> None:
+    publication_publish(publication=publication, user=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("已发布"))
 
 
-@require_POST
-@staff_reader_required
-def photo_withdraw_view(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+@publisher_action
+def photo_withdraw_view(request: HttpRequest, publication: RankingPublication, photo_id: int) -> None:
     """Take an exposure photo of this published list off every public page (street admins, with a reason)."""
-    _require_publisher(request)
-    publication = _publication(request, pk)
     if photo_id not in snapshot_photo_ids(publication):
         raise Http404
     photo = get_object_or_404(Photo, pk=photo_id, inspection__place__street=publication.street)
-    try:
-        photo_withdraw(photo=photo, by=request.user, reason=request.POST.get("reason", ""))
-    except PublicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("照片已从所有公示页撤回"))
-    return redirect("staff-ranking", pk=pk)
+    photo_withdraw(photo=photo, by=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("照片已从所有公示页撤回"))
 
 
 @staff_reader_required
