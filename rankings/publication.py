@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from checklists.models import Regime
 from checklists.periods import PeriodKind, period_bounds
+from inspections.errors import DomainError
 from inspections.models import AuditAction, Inspection, Photo, Street
 from inspections.services.audit import audit_record
 
@@ -31,10 +32,8 @@ from .photos import public_marks_refresh, publications_showing
 MAX_EXPOSURE_PHOTOS = 3
 
 
-class PublicationError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
+class PublicationError(DomainError):
+    """A step of the publication lifecycle refused (`bad_period`, `not_draft`, `unreviewed`, `reason_required`…)."""
 
 
 def _entries(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
