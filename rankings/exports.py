@@ -15,7 +15,7 @@ from inspections.models import Answer, Inspection, Street
 from inspections.xlsx import sheet_append
 
 from .models import RankingPublication
-from .public.present import list_title, present_lists
+from .present import list_title, present_lists
 
 
 def _points(tenths: int | None) -> Decimal | None:

@@ -20,7 +20,7 @@ from inspections.api.errors import ApiError
 from inspections.api.throttling import ClientScopedRateThrottle
 
 from ..models import RankingPublication
-from .present import list_title, period_label, present_lists
+from ..present import list_title, period_label, present_lists
 
 PUBLIC_STATES = (RankingPublication.State.PUBLISHED, RankingPublication.State.SUPERSEDED)
 

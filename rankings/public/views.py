@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..models import RankingPublication
-from .present import list_title, period_label, present_lists
+from ..present import list_title, period_label, present_lists
 
 CACHE_SECONDS = 600
 PUBLIC = (RankingPublication.State.PUBLISHED, RankingPublication.State.SUPERSEDED)

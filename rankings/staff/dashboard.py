@@ -19,7 +19,7 @@ from inspections.selectors.coverage import coverage_for, flagged_inspections
 
 from ..lists import list_places, list_scores
 from ..models import PlaceScore
-from ..public.present import period_label, tenths_text
+from ..present import period_label, tenths_text
 from ..rules import Score, parse_exact, policy_for
 from .pages import render_page, staff_reader_required, streets_for
 

@@ -20,7 +20,7 @@ from ..exports import ledger_workbook, list_workbook
 from ..lists import feeding_inspections
 from ..models import RankingPublication
 from ..photos import photos_of_snapshot, snapshot_photo_ids
-from ..public.present import list_title, present_lists
+from ..present import list_title, present_lists
 from ..publication import (
     PublicationError,
     photo_withdraw,

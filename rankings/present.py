@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from inspections.models import Photo
 
-from ..models import RankingPublication
-from ..photos import photos_shown_publicly
-from ..rules import CATEGORY_LABELS, GRADE_LABELS
+from .models import RankingPublication
+from .photos import photos_shown_publicly
+from .rules import CATEGORY_LABELS, GRADE_LABELS
 
 
 def tenths_text(tenths: int | None) -> str:
