@@ -104,6 +104,23 @@ def _chunks(values: list[int], size: int = 2000):
         yield values[start:start + size]
 
 
+def feeding_inspections_by_key(street_id: int, keys: list[str], kind: str, period: str,
+                               limit: int) -> dict[str, list[Inspection]]:
+    """For each entry key, its `feeding_inspections` with their places, latest first, at most `limit`: the same
+    few queries for any number of keys (the staff review page shows every black-list entry's)."""
+    if not keys:
+        return {}
+    feeding = feeding_map(keys, list_places(street_id), _stations_of)
+    start, end = period_bounds(kind, period)
+    found: list[Inspection] = []
+    for chunk in _chunks(sorted(set().union(*feeding.values()))):
+        found.extend(Inspection.objects.counted().filter(
+            place_id__in=chunk, regime__in=_feeding_regimes(kind), inspected_at__gte=start, inspected_at__lt=end,
+        ).select_related("place").defer("body"))
+    found.sort(key=lambda inspection: (inspection.inspected_at, inspection.pk), reverse=True)
+    return {key: [i for i in found if i.place_id in place_ids][:limit] for key, place_ids in feeding.items()}
+
+
 def list_reasons(*, street_id: int, keys: list[str], kind: str, period: str, places: list[ListPlace],
                  limit: int = 3) -> dict[str, list[dict]]:
     """Up to `limit` reasons per entry: failed veto items by code, then the other failed items by points

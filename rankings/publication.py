@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,10 +102,15 @@ def publication_review(*, publication: RankingPublication, key: str, photo_ids: 
     return publication
 
 
-def exposure_candidates(publication: RankingPublication, key: str):
+def exposure_candidates(publication: RankingPublication, key: str) -> QuerySet[Photo]:
     """Photos that may be exposed for an entry: from its feeding inspections, with a display derivative,
     never withdrawn."""
     inspections = feeding_inspections(publication.street_id, key, publication.period_kind, publication.period)
+    return candidate_photos(inspections)
+
+
+def candidate_photos(inspections: QuerySet[Inspection] | list[int]) -> QuerySet[Photo]:
+    """Of these inspections' photos, those that may be exposed (`exposure_candidates`)."""
     return Photo.objects.filter(
         inspection__in=inspections, received_at__isnull=False, public_withdrawn_at__isnull=True
     ).exclude(display="")

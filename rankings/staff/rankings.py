@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
 
@@ -17,12 +18,13 @@ from checklists.periods import PeriodKind, period_of
 from inspections.models import Photo
 
 from ..exports import ledger_workbook, list_workbook
-from ..lists import feeding_inspections
+from ..lists import feeding_inspections_by_key
 from ..models import RankingPublication
 from ..photos import photos_of_snapshot, snapshot_photo_ids
 from ..present import list_title, present_lists
 from ..publication import (
     PublicationError,
+    candidate_photos,
     photo_withdraw,
     publication_draft,
     publication_publish,
@@ -30,6 +32,7 @@ from ..publication import (
 )
 from .pages import can_publish, render_page, staff_reader_required, streets_for
 
+REVIEW_INSPECTIONS = 50  # the latest feeding inspections a draft's black-list entry shows
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -86,20 +89,20 @@ def draft_create(request: HttpRequest) -> HttpResponse:
 
 
 def _review_rows(publication: RankingPublication, categories: list[dict]) -> None:
-    """Attach, to each black-list entry of a draft, its feeding inspections and candidate photos."""
-    for category in categories:
-        for entry in category["black"]:
-            inspections = list(
-                feeding_inspections(publication.street_id, entry["key"], publication.period_kind, publication.period)
-                .select_related("place").order_by("-inspected_at")[:50]
-            )
-            entry["inspections"] = inspections
-            entry["candidates"] = list(
-                Photo.objects.filter(inspection__in=inspections, received_at__isnull=False,
-                                     public_withdrawn_at__isnull=True).exclude(display="")
-            )
-            entry["chosen"] = set(publication.exposures.get(entry["key"], []))
-            entry["reviewed"] = entry["key"] in publication.reviewed
+    """Attach, to each black-list entry of a draft, its latest feeding inspections and their candidate photos
+    (a fixed number of queries for all entries together)."""
+    entries = [entry for category in categories for entry in category["black"]]
+    feeding = feeding_inspections_by_key(publication.street_id, [e["key"] for e in entries],
+                                         publication.period_kind, publication.period, limit=REVIEW_INSPECTIONS)
+    photos: dict[int, list[Photo]] = defaultdict(list)
+    shown = {inspection.pk for inspections in feeding.values() for inspection in inspections}
+    for photo in candidate_photos(sorted(shown)).order_by("pk"):
+        photos[photo.inspection_id].append(photo)
+    for entry in entries:
+        entry["inspections"] = feeding[entry["key"]]
+        entry["candidates"] = sorted((p for i in entry["inspections"] for p in photos[i.pk]), key=lambda p: p.pk)
+        entry["chosen"] = set(publication.exposures.get(entry["key"], []))
+        entry["reviewed"] = entry["key"] in publication.reviewed
 
 
 def _staff_photo(photo: Photo) -> dict:
