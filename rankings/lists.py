@@ -90,13 +90,17 @@ def _feeding_regimes(kind: str) -> list[str]:
     return [PERIOD_REGIME[kind]]
 
 
-def feeding_inspections(street_id: int, key: str, kind: str, period: str) -> QuerySet[Inspection]:
-    """Counted inspections that fed an entry on a list (for a quarter: both parts)."""
+def _feeding(place_ids: list[int] | set[int], kind: str, period: str) -> QuerySet[Inspection]:
+    """Counted inspections of these places that feed a list of this period (for a quarter: both parts)."""
     start, end = period_bounds(kind, period)
     return Inspection.objects.counted().filter(
-        place_id__in=feeding_place_ids(street_id, key), regime__in=_feeding_regimes(kind),
-        inspected_at__gte=start, inspected_at__lt=end,
+        place_id__in=place_ids, regime__in=_feeding_regimes(kind), inspected_at__gte=start, inspected_at__lt=end,
     )
+
+
+def feeding_inspections(street_id: int, key: str, kind: str, period: str) -> QuerySet[Inspection]:
+    """Counted inspections that fed an entry on a list."""
+    return _feeding(feeding_place_ids(street_id, key), kind, period)
 
 
 def _chunks(values: list[int], size: int = 2000):
@@ -111,12 +115,9 @@ def feeding_inspections_by_key(street_id: int, keys: list[str], kind: str, perio
     if not keys:
         return {}
     feeding = feeding_map(keys, list_places(street_id), _stations_of)
-    start, end = period_bounds(kind, period)
     found: list[Inspection] = []
     for chunk in _chunks(sorted(set().union(*feeding.values()))):
-        found.extend(Inspection.objects.counted().filter(
-            place_id__in=chunk, regime__in=_feeding_regimes(kind), inspected_at__gte=start, inspected_at__lt=end,
-        ).select_related("place").defer("body"))
+        found.extend(_feeding(chunk, kind, period).select_related("place").defer("body"))
     found.sort(key=lambda inspection: (inspection.inspected_at, inspection.pk), reverse=True)
     return {key: [i for i in found if i.place_id in place_ids][:limit] for key, place_ids in feeding.items()}
 
