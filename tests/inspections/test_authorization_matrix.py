@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, get_resolver, reverse
@@ -222,6 +223,14 @@ def _send(client: Client, call: Call, url: str, d: StreetData, world: World):
     return client.post(url, body)
 
 
+def row_counts() -> dict[str, int]:
+    """Rows of every model of the project's apps and of the logins (sessions and the cache excepted: a login
+    and a throttle counter are not something a refused request stored)."""
+    labels = ("checklists", "inspections", "rankings", "auth", "token_blacklist")
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()
+            if model._meta.app_label in labels}
+
+
 def _cases():
     for name, calls in ROUTES.items():
         for index, call in enumerate(calls):
@@ -242,7 +251,7 @@ def test_route(world, photo_files, name, index, who, expected):
     url = _url(name, call, d)
     client = client_for(world, who, api=full.startswith("api/"))  # before the snapshot: a login stamps last_login
     writes = call.method != "GET"
-    before = {t: snapshot(world.streets[t].street) for t in "AB"} if writes else None
+    before = ({t: snapshot(world.streets[t].street) for t in "AB"}, row_counts()) if writes else None
 
     response = _send(client, call, url, d, world)
 
@@ -256,11 +265,13 @@ def test_route(world, photo_files, name, index, who, expected):
         if response.status_code == 401 and set(call.expect) != {401}:  # not a login route refusing a token
             assert response.json()["error"]["code"] == "not_authenticated", label
     if writes:
-        assert snapshot(world.streets["B"].street) == before["B"], f"{label} changed street 乙"
+        streets, counts = before
+        assert snapshot(world.streets["B"].street) == streets["B"], f"{label} changed street 乙"
         if not _allowed(expected):
-            assert snapshot(d.street) == before["A"], f"{label}: refused, yet something was stored"
+            assert snapshot(d.street) == streets["A"], f"{label}: refused, yet something was stored"
+            assert row_counts() == counts, f"{label}: refused, yet rows were added or deleted"
         elif call.stores:
-            assert snapshot(d.street) != before["A"], f"{label}: allowed, yet nothing was stored"
+            assert snapshot(d.street) != streets["A"], f"{label}: allowed, yet nothing was stored"
 
 
 def test_the_matrix_covers_every_caller_and_write():
