@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from inspections.api.compression import compressed_when_asked
 from inspections.api.errors import ApiError
+from inspections.api.serializers import ErrorSerializer
 from inspections.api.throttling import ClientScopedRateThrottle
 
 from ..models import RankingPublication
@@ -107,6 +108,10 @@ def _trend(entry: dict) -> str | None:
     return None if entry["trend"] is None else f"{entry['trend'] / 10:+.1f}"
 
 
+_THROTTLED = {429: OpenApiResponse(ErrorSerializer, description="too many requests (`throttled`): see Retry-After")}
+_NOT_PUBLISHED = {404: OpenApiResponse(ErrorSerializer, description="no such list, or not published")}
+
+
 class PublicThrottled:
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -116,7 +121,8 @@ class PublicThrottled:
 
 @compressed_when_asked
 class PublicListsView(PublicThrottled, APIView):
-    @extend_schema(operation_id="public_lists", responses=PublicListSummary(many=True), tags=["public"])
+    @extend_schema(operation_id="public_lists", responses={200: PublicListSummary(many=True), **_THROTTLED},
+                   tags=["public"])
     def get(self, request: Request) -> Response:
         rows = [_summary(p) for p in _public_lists().order_by("-period", "period_kind", "-revision")]
         return Response(PublicListSummary(rows, many=True).data)
@@ -124,7 +130,8 @@ class PublicListsView(PublicThrottled, APIView):
 
 @compressed_when_asked
 class PublicListView(PublicThrottled, APIView):
-    @extend_schema(operation_id="public_list", responses=PublicListDetail, tags=["public"])
+    @extend_schema(operation_id="public_list", responses={200: PublicListDetail, **_NOT_PUBLISHED, **_THROTTLED},
+                   tags=["public"])
     def get(self, request: Request, pk: int) -> Response:
         publication = _public_lists().filter(pk=pk).first()
         if publication is None:

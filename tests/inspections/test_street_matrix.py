@@ -17,49 +17,28 @@ import functools
 import io
 import json
 import uuid
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from PIL import Image
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
+from django.urls import URLPattern, get_resolver, reverse
 
 from checklists.models import PlaceKind, Regime
 from inspections.admin.scoping import SHARED, SUPERUSER_ONLY, ScopedChoicesMixin, StreetScopedAdmin
-from inspections.models import (
-    AuditEvent,
-    Inspection,
-    Office,
-    Photo,
-    Place,
-    Profile,
-    PropertyCompany,
-    Role,
-    Street,
-    TokenRevocation,
-)
-from rankings.models import RankingPublication
-from rankings.publication import publication_draft, publication_publish, publication_review
+from inspections.models import Place, Street
 
-from .rankings_support import Versions, add_inspection, add_photo, local
+from . import two_streets
+from .rankings_support import Versions
+from .two_streets import ROLES, StreetData, World, assert_no_leak, snapshot, text_of, walk
 
-User = get_user_model()
-TAGS = {"A": "甲", "B": "乙"}
-MARKERS = {"A": ("A~", "甲"), "B": ("B~", "乙")}
+world = two_streets.world  # the fixtures
+photo_files = two_streets.photo_files
 
 # Who asks. The roles are of street 甲; every one of them is staff with every model permission.
-ROLES = ("admin", "street_inspector", "community_inspector", "office_viewer", "company_user")
 WHO = (*ROLES, "superuser", "no_profile", "anonymous")
 STAFF = frozenset({"admin", "street_inspector", "superuser"})  # scopes.is_staff_reader, and superusers
 ADMINS = frozenset({"admin", "superuser"})  # publish lists, manage people, revoke logins
@@ -67,176 +46,6 @@ PROFILED = frozenset({*ROLES, "superuser"})
 INSPECTORS = frozenset({"admin", "street_inspector", "community_inspector", "superuser"})
 NOBODY = frozenset()
 DENIED = {301, 302, 400, 401, 403, 404, 405, 409}
-
-
-# --- the two streets ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class StreetData:
-    street: Street
-    office: Office
-    company: PropertyCompany
-    community: Place
-    good: Place
-    bad: Place
-    station: Place
-    unit: Place
-    users: dict[str, User]
-    inspection: Inspection
-    photo: Photo
-    published: RankingPublication
-    draft: RankingPublication
-
-
-def _build_street(t: str, versions: Versions, media_root: Path) -> StreetData:
-    cn = TAGS[t]
-    street = Street.objects.create(code=f"{t}~ST", name=f"{cn}街道")
-    office = Office.objects.create(street=street, code=f"{t}~OF", name=f"{cn}经发办")
-    company = PropertyCompany.objects.create(code=f"{t}~PC", name=f"{cn}物业")
-
-    def place(kind, code, name, parent=None, **extra):
-        return Place.objects.create(street=street, kind=kind, code=f"{t}~{code}", name=f"{cn}{name}", parent=parent,
-                                    **extra)
-
-    community = place(PlaceKind.COMMUNITY, "K", "社区")
-    good = place(PlaceKind.COMPOUND, "G", "好小区", community, company=company)
-    bad = place(PlaceKind.COMPOUND, "B", "差小区", community, company=company)
-    station = place(PlaceKind.BIN_STATION, "G1", "一号投放点", good)
-    unit = place(PlaceKind.ENTERPRISE, "U", "企业", community, office=office)
-    place(PlaceKind.BIN_STATION, "U1", "企业投放点", unit)
-
-    users = {}
-    everything = list(Permission.objects.all())
-    for role in ROLES:
-        user = User.objects.create_user(f"{cn}{role}", is_staff=True)  # force_login only: no costly hash
-        user.user_permissions.set(everything)
-        profile = Profile.objects.create(
-            user=user, role=role, street=street, display_name=f"{cn}{role}名",
-            office=office if role == Role.OFFICE_VIEWER else None,
-            company=company if role == Role.COMPANY_USER else None,
-        )
-        if role == Role.COMMUNITY_INSPECTOR:
-            profile.communities.set([community])
-        users[role] = user
-        RefreshToken.for_user(user)  # an outstanding login for the token admins
-    BlacklistedToken.objects.create(token=OutstandingToken.objects.filter(user=users["company_user"]).first())
-    TokenRevocation.objects.create(user=users["company_user"], revoked_at=local(2026, 5, 1))
-
-    covert = Regime.MONTHLY_COVERT
-    add_inspection(good, covert, local(2026, 5, 5), 960, versions=versions)
-    inspection = add_inspection(bad, covert, local(2026, 5, 6), 700, versions=versions, vetoed=True)
-    add_inspection(station, Regime.WEEKLY_GUIDANCE, local(2026, 5, 7), 900, versions=versions)
-    Inspection.objects.filter(place__street=street).update(uploader=users["street_inspector"])
-    inspection.refresh_from_db()
-    photo = add_photo(inspection, media_root)  # the files again in each test's MEDIA_ROOT: photo_files
-
-    chief = users["admin"]
-    draft = publication_draft(street=street, period_kind="month", period="2026-05", user=chief)
-    publication_review(publication=draft, key=f"place:{bad.pk}", photo_ids=[photo.pk])
-    published = publication_publish(publication=draft, user=chief)
-    second = publication_draft(street=street, period_kind="month", period="2026-05", user=chief)
-    return StreetData(street=street, office=office, company=company, community=community, good=good, bad=bad,
-                      station=station, unit=unit, users=users, inspection=inspection, photo=photo,
-                      published=published, draft=second)
-
-
-@dataclass
-class World:
-    streets: dict[str, StreetData]
-    superuser: User
-    no_profile: User
-    versions: Versions
-
-    def user(self, who: str) -> User | None:
-        if who == "superuser":
-            return self.superuser
-        if who == "no_profile":
-            return self.no_profile
-        if who == "anonymous":
-            return None
-        return self.streets["A"].users[who]
-
-    def client(self, who: str) -> Client:
-        client = Client()
-        user = self.user(who)
-        if user is not None:
-            client.force_login(user)
-        return client
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media_root = tmp_path_factory.mktemp("matrix-media")
-    with django_db_blocker.unblock(), transaction.atomic():
-        versions = Versions()
-        streets = {t: _build_street(t, versions, media_root) for t in "AB"}
-        superuser = User.objects.create_superuser("root", "root@example.cn", None)
-        no_profile = User.objects.create_user("nobody", is_staff=True)
-        no_profile.user_permissions.set(Permission.objects.all())
-        yield World(streets=streets, superuser=superuser, no_profile=no_profile, versions=versions)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def photo_files(world, _fast_and_isolated, settings):
-    """The photos' files, in this test's MEDIA_ROOT and PRIVATE_MEDIA_ROOT."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (120, 160, 90)).save(buffer, "JPEG")
-    for data in world.streets.values():
-        photo = data.photo
-        for root, rel in ((settings.MEDIA_ROOT, photo.display), (settings.MEDIA_ROOT, photo.thumbnail),
-                          (settings.PRIVATE_MEDIA_ROOT, photo.original)):
-            target = Path(root) / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(buffer.getvalue())
-
-
-# --- reading answers and stored state -----------------------------------------------------------------------
-
-
-def text_of(response) -> str:
-    """Everything a response shows: HTML, JSON (unescaped), the sheets of a spreadsheet."""
-    if getattr(response, "streaming", False):
-        body = b"".join(response.streaming_content)
-    else:
-        body = response.content
-    if body[:2] == b"PK":
-        with zipfile.ZipFile(io.BytesIO(body)) as book:
-            return "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
-    if "json" in response.get("Content-Type", ""):
-        try:
-            return json.dumps(json.loads(body), ensure_ascii=False)
-        except ValueError:
-            pass
-    location = response.get("Location", "")
-    if "/login/" in location:
-        location = ""  # ?next= repeats the URL the caller typed: no leak
-    return body.decode("utf-8", "replace") + " " + location + " " + response.get("Content-Disposition", "")
-
-
-def assert_no_leak(response, who: str, label: str) -> None:
-    if who == "superuser":
-        return
-    text = text_of(response)
-    for marker in MARKERS["B"]:
-        assert marker not in text, f"{label}: {who} was shown {marker!r} of the other street"
-
-
-def snapshot(street: Street) -> dict[str, list]:
-    """Every row of the street in every street-scoped admin's table, plus the street's tokens and audit."""
-    state = {}
-    for model, model_admin in admin.site._registry.items():
-        path = getattr(model_admin, "street_path", None)
-        if path in (None, SHARED, SUPERUSER_ONLY):
-            continue
-        rows = model._default_manager.filter(**{path: street.pk}).distinct().order_by("pk").values()
-        state[model._meta.label] = [{k: str(v) for k, v in row.items()} for row in rows]
-    state["revocations"] = list(TokenRevocation.objects.filter(user__profile__street=street)
-                                .order_by("pk").values_list("user_id", "revoked_at"))
-    state["blacklisted"] = BlacklistedToken.objects.filter(token__user__profile__street=street).count()
-    state["audit"] = AuditEvent.objects.filter(street=street).count()
-    return state
 
 
 # --- routes: how each is aimed at a street, and who should reach its own street's objects ------------------
@@ -394,15 +203,6 @@ OPTIONAL_ROUTES: set[str] = set()  # routes present only under some settings (no
 ADMIN_MODEL_SUFFIXES = ("changelist", "add", "change", "history", "delete")
 
 
-def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            ns = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-            yield from _walk(pattern, prefix + str(pattern.pattern), ns)
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), (namespace + pattern.name) if pattern.name else None, pattern
-
-
 def _admin_model_route(key: str, full: str) -> bool:
     """Routes generated for each registered admin: tested from the registry."""
     for model in admin.site._registry:
@@ -417,7 +217,7 @@ def _admin_model_route(key: str, full: str) -> bool:
 @functools.cache
 def all_routes() -> dict[str, tuple[str, URLPattern]]:
     routes = {}
-    for full, name, pattern in _walk(get_resolver()):
+    for full, name, pattern in walk(get_resolver()):
         key = name or f"pattern:{full}"
         if not _admin_model_route(key, full):
             routes[key] = (full, pattern)
