@@ -17,7 +17,7 @@ from rankings.lists import compute_lists, list_scores
 from rankings.models import PlaceScore
 from rankings.rules import RankingPolicy
 
-from .rankings_support import Versions, add_inspection, local, make_place, make_street
+from .support import Versions, add_inspection, local, make_place, make_street
 
 pytestmark = pytest.mark.django_db
 COVERT, ASSESS = Regime.MONTHLY_COVERT, Regime.QUARTERLY_ASSESSMENT

@@ -17,7 +17,7 @@ from rankings.lists import compute_lists
 from rankings.models import PlaceScore
 from rankings.rules import RankingPolicy
 
-from .rankings_support import Versions, answers_for, build_inspection, local, make_place, make_street
+from .support import Versions, answers_for, build_inspection, local, make_place, make_street
 
 pytestmark = pytest.mark.django_db
 ZONE = ZoneInfo("Asia/Shanghai")
