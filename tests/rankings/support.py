@@ -13,7 +13,7 @@ from django.db.models import Max
 
 from checklists.models import Checklist, ChecklistVersion, Item, PlaceKind
 from inspections.models import Answer, Inspection, Office, Place, Profile, PropertyCompany, Street
-from inspections.signals import inspection_changed
+from rankings.scores import score_on_inspection_changed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -102,15 +102,21 @@ def answers_for(inspection: Inspection, failed: dict[str, int]) -> list[Answer]:
 
 def add_inspection(place: Place, regime: str, when: dt.datetime, score_tenths: int | None, *,
                    versions: Versions, vetoed: bool = False, failed: dict[str, int] | None = None,
-                   signal: bool = True, **kwargs) -> Inspection:
+                   **kwargs) -> Inspection:
+    """Saves an inspection with its answers, and its place's stored scores as the sync would leave them."""
     inspection = build_inspection(
         place, regime, when, score_tenths, version=versions(place.kind, regime), vetoed=vetoed, **kwargs
     )
     inspection.save()
     Answer.objects.bulk_create(answers_for(inspection, failed or ({"D": 100} if vetoed else {})))
-    if signal:
-        inspection_changed.send(sender=Inspection, inspection=inspection)
+    rescore(inspection)
     return inspection
+
+
+def rescore(inspection: Inspection) -> None:
+    """The stored scores after an inspection was written through the ORM (made, voided, restored), as the
+    rankings app's listener of `inspection_changed` keeps them; tests about the signal itself send it."""
+    score_on_inspection_changed(inspection=inspection)
 
 
 def add_photo(inspection: Inspection, media_root, item_code: str = "D"):

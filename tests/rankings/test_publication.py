@@ -3,7 +3,6 @@
 import pytest
 
 from checklists.models import Regime
-from inspections.signals import inspection_changed
 from rankings.models import RankingPublication
 from rankings.publication import (
     PublicationError,
@@ -12,7 +11,7 @@ from rankings.publication import (
     publication_review,
 )
 
-from .support import add_inspection, local
+from .support import add_inspection, local, rescore
 
 pytestmark = pytest.mark.django_db
 COVERT = Regime.MONTHLY_COVERT
@@ -50,7 +49,7 @@ def test_publish_freezes_the_lists_and_later_changes_do_not_touch_them(street_ma
     voided = s["bad"].inspections.get()
     voided.voided = True
     voided.save()
-    inspection_changed.send(sender=type(voided), inspection=voided)
+    rescore(voided)
     assert RankingPublication.objects.get(pk=published.pk).data == frozen
     with pytest.raises(PublicationError):
         publication_review(publication=published, key=bad_key, photo_ids=[])
