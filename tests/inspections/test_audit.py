@@ -12,10 +12,7 @@ from inspections.services.places import places_restore, places_retire
 from inspections.services.sync import inspection_restore, inspection_void
 from inspections.services.tokens import tokens_revoke
 
-from . import sync_world
 from .sync_world import inspection_body, put_inspection
-
-world = sync_world.world  # the fixture
 
 
 @pytest.fixture

@@ -8,24 +8,8 @@ from django.contrib.auth.models import User
 from inspections.models import Inspection
 from inspections.selectors.inspections import inspections_visible_to
 from inspections.services.sync import SyncError, inspection_restore, inspection_void
-from inspections.signals import inspection_changed
 
-from . import sync_world
 from .sync_world import inspection_body, jpeg_bytes, manifest_entry, put_inspection
-
-world = sync_world.world  # the fixture
-
-
-@pytest.fixture
-def changed():
-    seen = []
-
-    def listener(sender, inspection, **kwargs):
-        seen.append((inspection.pk, inspection.voided))
-
-    inspection_changed.connect(listener)
-    yield seen
-    inspection_changed.disconnect(listener)
 
 
 @pytest.fixture
@@ -49,7 +33,7 @@ def test_void_keeps_the_record_for_staff_and_hides_it_from_others(world, stored,
     stored.refresh_from_db()
     assert stored.voided and stored.void_reason == "重复提交" and stored.voided_by == world.users["admin"]
     assert stored.voided_at is not None
-    assert changed == [(stored.pk, True)]
+    assert changed == [(stored.uuid, "complete", True)]
     assert inspections_visible_to(world.users["street"]).filter(pk=stored.pk).exists()
     assert not inspections_visible_to(world.users["office"]).filter(pk=stored.pk).exists()
     # The uploader keeps seeing their own record in the history.
@@ -65,7 +49,7 @@ def test_void_needs_a_reason_and_happens_once(world, stored, changed):
     inspection_void(inspection=stored, by=world.users["admin"], reason="错误")
     inspection_void(inspection=stored, by=world.users["street"], reason="再次")
     stored.refresh_from_db()
-    assert stored.void_reason == "错误" and changed == [(stored.pk, True)]
+    assert stored.void_reason == "错误" and changed == [(stored.uuid, "complete", True)]
 
 
 def test_restore_counts_it_again(world, stored, changed):
@@ -73,7 +57,7 @@ def test_restore_counts_it_again(world, stored, changed):
     inspection_restore(inspection=stored, by=world.users["admin"], reason="核实无误")
     stored.refresh_from_db()
     assert not stored.voided and stored.voided_by is None and stored.void_reason == ""
-    assert changed == [(stored.pk, True), (stored.pk, False)]
+    assert changed == [(stored.uuid, "complete", True), (stored.uuid, "complete", False)]
 
 
 def test_restore_needs_a_reason(world, stored, changed):
@@ -81,7 +65,7 @@ def test_restore_needs_a_reason(world, stored, changed):
     with pytest.raises(SyncError):
         inspection_restore(inspection=stored, by=world.users["admin"], reason=" ")
     assert Inspection.objects.get(pk=stored.pk).voided
-    assert changed == [(stored.pk, True)]
+    assert changed == [(stored.uuid, "complete", True)]
 
 
 def test_the_admin_action_asks_for_a_reason_then_voids(world, stored, admin_client, changed):
@@ -98,7 +82,7 @@ def test_the_admin_action_asks_for_a_reason_then_voids(world, stored, admin_clie
     assert done.status_code == 302
     stored.refresh_from_db()
     assert stored.voided and stored.void_reason == "照片不实" and stored.voided_by == admin_client.superuser
-    assert changed == [(stored.pk, True)]
+    assert changed == [(stored.uuid, "complete", True)]
 
 
 def test_the_admin_shows_inspections_read_only_with_answers_and_photos(world, admin_client):
