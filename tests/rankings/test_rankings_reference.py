@@ -276,6 +276,14 @@ def seeded_history(rng, versions, count=5200):
     return street, rows
 
 
+def voids_toggled(rng, rows, count):
+    """Voids or restores `count` of the inspections, each followed by the update the sync code triggers."""
+    for inspection in rng.sample(rows, count):
+        inspection.voided = not inspection.voided
+        inspection.save(update_fields=["voided"])
+        rescore(inspection)
+
+
 def stored_scores():
     return sorted(PlaceScore.objects.values_list("place_id", "regime", "period", "sum_tenths", "count",
                                                  "veto_count", "composite", "composite_vetoed"))
@@ -290,10 +298,7 @@ def test_engine_agrees_with_an_independent_reference_over_a_random_history():
     call_command("rebuild_scores", verbosity=0)
     # Later voids and restores, each followed by the update the sync code triggers; the incremental
     # updates must leave exactly what a full rebuild computes.
-    for inspection in rng.sample(rows, 300):
-        inspection.voided = not inspection.voided
-        inspection.save(update_fields=["voided"])
-        rescore(inspection)
+    voids_toggled(rng, rows, 300)
     incremental = stored_scores()
     call_command("rebuild_scores", verbosity=0)
     assert stored_scores() == incremental and len(incremental) > 500
@@ -332,10 +337,7 @@ def test_incremental_scores_from_nothing_equal_a_rebuild():
     assert not PlaceScore.objects.exists()
     for inspection in rows:
         rescore(inspection)
-    for inspection in rng.sample(rows, 100):
-        inspection.voided = not inspection.voided
-        inspection.save(update_fields=["voided"])
-        rescore(inspection)
+    voids_toggled(rng, rows, 100)
     incremental = stored_scores()
     call_command("rebuild_scores", verbosity=0)
     assert stored_scores() == incremental
