@@ -1,5 +1,5 @@
-"""Shared fixtures. Playwright's sync API runs an event loop in the test thread, which Django
-would otherwise take for async context."""
+"""Fixtures shared by the test folders of several apps. Playwright's sync API runs an event loop in the
+test thread, which Django would otherwise take for async context."""
 
 import os
 
@@ -12,6 +12,15 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 from django.conf import settings as django_settings  # noqa: E402
 from django.test import override_settings  # noqa: E402
+
+from tests.rankings.support import (  # noqa: E402
+    Versions,
+    add_inspection,
+    add_photo,
+    local,
+    make_place,
+    make_street,
+)
 
 # pytest-django has imported backend.settings (DEBUG off) before this file: serve static files from the app
 # folders as the development server does, so the suite needs no collectstatic (settings.STATIC_FROM_APP_FOLDERS).
@@ -82,3 +91,30 @@ def all_at_once() -> Callable[[list[Callable[[Callable[[], Any]], Any]]], list[A
         return results
 
     return run
+
+
+@pytest.fixture
+def street_may(db, settings) -> dict[str, Any]:
+    """One community K with three compounds inspected covertly in May 2026: 好小区 96.0, 差小区 70.0 and vetoed,
+    其他小区 85.0; a received photo on the last two, and a superuser "chief" (tests/rankings, and the photo
+    views of tests/inspections)."""
+    from django.contrib.auth import get_user_model
+
+    from checklists.models import PlaceKind, Regime
+
+    versions = Versions()
+    street = make_street()
+    k = make_place(street, PlaceKind.COMMUNITY, "K", "K社区")
+    good = make_place(street, PlaceKind.COMPOUND, "G", "好小区", parent=k)
+    bad = make_place(street, PlaceKind.COMPOUND, "B", "差小区", parent=k)
+    other = make_place(street, PlaceKind.COMPOUND, "O", "其他小区", parent=k)
+    covert = Regime.MONTHLY_COVERT
+    add_inspection(good, covert, local(2026, 5, 5), 960, versions=versions)
+    bad_inspection = add_inspection(bad, covert, local(2026, 5, 6), 700, versions=versions, vetoed=True)
+    other_inspection = add_inspection(other, covert, local(2026, 5, 7), 850, versions=versions)
+    admin = get_user_model().objects.create_user("chief", password="x", is_superuser=True, is_staff=True)
+    return {
+        "street": street, "good": good, "bad": bad, "versions": versions, "admin": admin,
+        "bad_photo": add_photo(bad_inspection, settings.MEDIA_ROOT),
+        "other_photo": add_photo(other_inspection, settings.MEDIA_ROOT),
+    }

@@ -15,11 +15,3 @@ def published(db) -> ChecklistVersion:
 @pytest.fixture
 def draft(published) -> ChecklistVersion:
     return version_clone(version=published)
-
-
-def snapshot(version: ChecklistVersion) -> tuple:
-    """Everything stored about a version and its items, to show that a refused change changed nothing."""
-    fresh = ChecklistVersion.objects.get(pk=version.pk)
-    fields = {f.attname: getattr(fresh, f.attname) for f in ChecklistVersion._meta.concrete_fields}
-    items = list(fresh.items.order_by("pk").values())
-    return fields, items

@@ -11,7 +11,7 @@ from django.urls import reverse
 from checklists.models import ChecklistVersion, Item
 from checklists.selectors import version_export
 
-from .conftest import snapshot
+from .snapshots import snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from checklists.models import ChecklistVersion, Item
 from checklists.services import version_publish
 
-from .conftest import snapshot
+from .snapshots import snapshot
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/checklists/"

@@ -7,7 +7,7 @@ import pytest
 from checklists.models import Checklist, ChecklistVersion, Item, VersionLocked
 from checklists.services import version_retire
 
-from .conftest import snapshot
+from .snapshots import snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from checklists.services import (
     versions_diff,
 )
 
-from .conftest import snapshot
+from .snapshots import snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,14 @@ import shutil
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.management import call_command
 from django.core.signals import request_finished, request_started
+
+from inspections.models import Place, Profile, Role, Street
+
+from .browser import PASSWORD, STATION_LAT, STATION_LNG
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -105,3 +112,22 @@ def page(context):
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+
+
+@pytest.fixture
+def street(transactional_db):
+    """A street with one community, compound and bin station where the phone stands, default checklists and
+    two street inspectors."""
+    cache.clear()  # login throttling counts per process: each test starts afresh
+    call_command("load_checklists", verbosity=0)
+    street = Street.objects.create(code="LF", name="联芳街道", district="沙坪坝区")
+    community = Place.objects.create(street=street, kind="community", code="LF-01", name="联芳社区",
+                                     lat=STATION_LAT, lng=STATION_LNG)
+    compound = Place.objects.create(street=street, kind="compound", code="LF-01-01", name="梨树湾小区",
+                                    parent=community, lat=STATION_LAT, lng=STATION_LNG)
+    Place.objects.create(street=street, kind="bin_station", code="LF-01-01-BS01", name="梨树湾1号桶站",
+                         parent=compound, lat=STATION_LAT, lng=STATION_LNG)
+    for username, name in (("wang", "王巡查"), ("li", "李巡查")):
+        user = get_user_model().objects.create_user(username, password=PASSWORD)
+        Profile.objects.create(user=user, role=Role.STREET_INSPECTOR, display_name=name, street=street)
+    return street

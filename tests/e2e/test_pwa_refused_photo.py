@@ -7,10 +7,9 @@ import pytest
 
 from inspections.models import Inspection, Photo
 
-from .test_pwa_flow import SYNC_TIMEOUT_MS, inspect_station, log_in, street, wait_for_worker
+from .browser import SYNC_TIMEOUT_MS, inspect_station, log_in, wait_for_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-__all__ = ["street"]  # the fixture, imported for these tests
 
 TEN_AND_A_HALF_MB = 10 * 1024 * 1024 + 512 * 1024
 

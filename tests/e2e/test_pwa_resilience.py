@@ -9,10 +9,9 @@ from playwright.sync_api import Route
 from inspections import app_views
 from inspections.models import Inspection, Photo
 
-from .test_pwa_flow import CACHED_PATHS, SYNC_TIMEOUT_MS, inspect_station, log_in, street, wait_for_worker
+from .browser import CACHED_PATHS, SYNC_TIMEOUT_MS, inspect_station, log_in, wait_for_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-__all__ = ["street"]  # the fixture, imported for these tests
 
 
 CONTROLLER_VERSION = """() => new Promise((resolve) => {

@@ -13,9 +13,8 @@ from PIL import Image
 from inspections import app_views
 from inspections.models import Place
 
-from .test_pwa_flow import log_in, street
+from .browser import log_in
 
-__all__ = ["street"]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -11,10 +11,9 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from inspections.models import Inspection
 
-from .test_pwa_flow import PASSWORD, SYNC_TIMEOUT_MS, log_in, street, wait_for_worker
+from .browser import PASSWORD, SYNC_TIMEOUT_MS, log_in, wait_for_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-__all__ = ["street"]
 
 RECORD_OWNERS = """() => new Promise((resolve) => {
   const open = indexedDB.open("sortpatrol");

@@ -1,6 +1,6 @@
 """A small street for the sync API tests: places, people of every role, and checklist versions.
 
-Import the fixtures you need from here (`from .sync_world import world, body, ...`)."""
+Not a test module: the `world` fixture (conftest.py) is `make_world()`; import the helpers from here."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 from PIL import Image
@@ -78,7 +77,7 @@ class World:
         return client
 
 
-def _user(username: str, role: str, **profile) -> User:
+def make_user(username: str, role: str, **profile) -> User:
     user = User.objects.create_user(username=username, password="pw")
     communities = profile.pop("communities", [])
     p = Profile.objects.create(user=user, role=role, display_name=f"{username}名", **profile)
@@ -86,8 +85,7 @@ def _user(username: str, role: str, **profile) -> User:
     return User.objects.select_related("profile").get(pk=user.pk)
 
 
-@pytest.fixture
-def world(db) -> World:
+def make_world() -> World:
     street = Street.objects.create(code="S1", name="测试街道")
     office = Office.objects.create(street=street, code="O1", name="科室一")
     company = PropertyCompany.objects.create(code="C1", name="物业一")
@@ -112,18 +110,23 @@ def world(db) -> World:
         street=street, kind=PlaceKind.PUBLIC_INSTITUTION, code="T-C1-U1", name="单位一", parent=comm1, office=office
     )
     users = {
-        "admin": _user("admin1", Role.ADMIN, street=street),
-        "street": _user("street1", Role.STREET_INSPECTOR, street=street),
-        "community": _user("comm1", Role.COMMUNITY_INSPECTOR, street=street, communities=[comm1]),
-        "other_community": _user("comm2", Role.COMMUNITY_INSPECTOR, street=street, communities=[comm2]),
-        "office": _user("office1", Role.OFFICE_VIEWER, street=street, office=office),
-        "company": _user("company1", Role.COMPANY_USER, street=street, company=company),
+        "admin": make_user("admin1", Role.ADMIN, street=street),
+        "street": make_user("street1", Role.STREET_INSPECTOR, street=street),
+        "community": make_user("comm1", Role.COMMUNITY_INSPECTOR, street=street, communities=[comm1]),
+        "other_community": make_user("comm2", Role.COMMUNITY_INSPECTOR, street=street, communities=[comm2]),
+        "office": make_user("office1", Role.OFFICE_VIEWER, street=street, office=office),
+        "company": make_user("company1", Role.COMPANY_USER, street=street, company=company),
     }
     return World(
         street=street, comm1=comm1, comm2=comm2, compound1=compound1, bs1=bs1, compound2=compound2, bs2=bs2,
         unit1=unit1, weekly=make_version(PlaceKind.BIN_STATION, Regime.WEEKLY_GUIDANCE),
         covert=make_version(PlaceKind.BIN_STATION, Regime.MONTHLY_COVERT), users=users,
     )
+
+
+# test_authorization_matrix.py and test_schema_fuzz.py still bind `world = sync_world.world`: a plain function
+# under that name leaves the conftest fixture in charge.
+world = make_world
 
 
 def jpeg_bytes(color: str = "red", size: tuple[int, int] = (64, 48)) -> bytes:

@@ -4,31 +4,12 @@ the log is append-only and a street admin reads only their own street's events."
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 
 from inspections.models import AppendOnlyError, AuditAction, AuditEvent, Inspection, Place, Profile, Role, Street
 from inspections.services.audit import audit_record
 from inspections.services.places import places_restore, places_retire
 from inspections.services.sync import inspection_restore, inspection_void
 from inspections.services.tokens import tokens_revoke
-
-from . import sync_world
-from .sync_world import inspection_body, put_inspection
-
-world = sync_world.world  # the fixture
-
-
-@pytest.fixture
-def stored(world) -> Inspection:
-    inspection_uuid, response = put_inspection(world.client("community"), inspection_body(world))
-    assert response.status_code == 201
-    return Inspection.objects.get(uuid=inspection_uuid)
-
-
-@pytest.fixture
-def root_client(client):
-    client.force_login(User.objects.create_superuser("root", password="pw"))
-    return client
 
 
 def test_a_restore_keeps_the_void_in_the_log(world, stored):

@@ -17,14 +17,11 @@ from rest_framework_simplejwt.tokens import AccessToken
 from inspections.models import AuditAction, AuditEvent, TokenRevocation
 from inspections.services.tokens import tokens_revoke
 
-from .test_auth_tokens import (
+from .phone_login import (
     PASSWORD,
     REVOKE_URL,
     User,
-    _fresh_throttle_counts,
-    admin_user,
     assert_error,
-    inspector,
     login,
     make_user,
     me,
@@ -32,8 +29,6 @@ from .test_auth_tokens import (
     tokens_for,
     unverified,
 )
-
-__all__ = ["_fresh_throttle_counts", "admin_user", "inspector"]  # fixtures
 
 LOGOUT_URL = "/api/v1/auth/logout/"
 START = datetime(2026, 5, 11, 1, 2, 3, tzinfo=UTC)
@@ -234,7 +229,7 @@ def test_a_successor_minted_while_a_revocation_ran_is_refused(client, inspector)
 
 
 @pytest.mark.django_db
-def test_tokens_without_a_generation_count_as_generation_zero(client, inspector, admin_user):
+def test_tokens_without_a_generation_count_as_generation_zero(client, inspector, street_admin):
     legacy = str(AccessToken.for_user(inspector))  # as issued before generations existed
     assert "gen" not in unverified(legacy)
     assert me(client, legacy).status_code == 200

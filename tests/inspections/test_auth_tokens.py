@@ -11,84 +11,34 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import RequestFactory
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from inspections.models import Profile, Role, Street
+from inspections.models import Role
+
+from .phone_login import (
+    ME_URL,
+    PASSWORD,
+    REFRESH_URL,
+    REVOKE_URL,
+    TOKEN_URL,
+    User,
+    assert_error,
+    login,
+    make_user,
+    me,
+    refresh,
+    tokens_for,
+    unverified,
+)
 
 pytestmark = pytest.mark.django_db
 
-User = get_user_model()
-TOKEN_URL = "/api/v1/auth/token/"
-REFRESH_URL = "/api/v1/auth/refresh/"
-REVOKE_URL = "/api/v1/auth/revoke/"
-ME_URL = "/api/v1/me/"
-PASSWORD = "patrol-2026-secret"
 START = datetime(2026, 5, 11, 0, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    # The login throttle counts in the default cache, which outlives a single test.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def make_user(username: str, role: str | None = Role.STREET_INSPECTOR, *, active: bool = True, **extra) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, is_active=active, **extra)
-    if role is not None:
-        street, _new = Street.objects.get_or_create(code="S", defaults={"name": "测试街道"})
-        Profile.objects.create(user=user, role=role, display_name=f"{username} 姓名", street=street)
-    return user
-
-
-@pytest.fixture
-def inspector():
-    return make_user("wang")
-
-
-@pytest.fixture
-def admin_user():
-    return make_user("boss", Role.ADMIN)
-
-
-def login(client, username: str, password: str = PASSWORD):
-    return client.post(TOKEN_URL, {"username": username, "password": password}, content_type="application/json")
-
-
-def tokens_for(client, username: str) -> dict:
-    response = login(client, username)
-    assert response.status_code == 200, response.content
-    return response.json()
-
-
-def refresh(client, token: str):
-    return client.post(REFRESH_URL, {"refresh": token}, content_type="application/json")
-
-
-def me(client, access: str):
-    return client.get(ME_URL, HTTP_AUTHORIZATION=f"Bearer {access}")
-
-
-def assert_error(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"} and body["error"]["message"]
-    if code is not None:
-        assert body["error"]["code"] == code
-    return body["error"]
 
 
 def b64(part: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
-
-
-def unverified(token: str) -> dict:
-    return jwt.decode(token, options={"verify_signature": False})
 
 
 # --- login ----------------------------------------------------------------------------------------
@@ -221,12 +171,12 @@ def test_an_alg_none_token_is_refused(client, inspector):
 
 
 @pytest.mark.filterwarnings("ignore:The HMAC key is:UserWarning")
-def test_tampered_tokens_are_refused(client, inspector, admin_user):
+def test_tampered_tokens_are_refused(client, inspector, street_admin):
     access = tokens_for(client, "wang")["access"]
     header, payload, signature = access.split(".")
     claims = unverified(access)
     # Payload changed to become the admin, original signature kept.
-    promoted = f"{header}.{b64({**claims, 'user_id': str(admin_user.pk)})}.{signature}"
+    promoted = f"{header}.{b64({**claims, 'user_id': str(street_admin.pk)})}.{signature}"
     assert_error(me(client, promoted), 401, "token_not_valid")
     # Expiry pushed out by a year, original signature kept.
     extended = f"{header}.{b64({**claims, 'exp': claims['exp'] + 365 * 86400})}.{signature}"
@@ -255,7 +205,7 @@ def test_a_tampered_refresh_token_is_refused_and_blacklists_nothing(client, insp
 # --- revoke ---------------------------------------------------------------------------------------
 
 
-def test_revoke_blacklists_every_refresh_token_of_the_user(client, inspector, admin_user):
+def test_revoke_blacklists_every_refresh_token_of_the_user(client, inspector, street_admin):
     phone = tokens_for(client, "wang")
     tablet = tokens_for(client, "wang")
     rotated = refresh(client, tablet["refresh"]).json()
@@ -300,7 +250,7 @@ def test_only_admins_may_revoke(client, inspector, role):
     assert refresh(client, victim["refresh"]).status_code == 200
 
 
-def test_revoke_needs_a_login_and_an_existing_user(client, inspector, admin_user):
+def test_revoke_needs_a_login_and_an_existing_user(client, inspector, street_admin):
     assert_error(client.post(REVOKE_URL, {"username": "wang"}, content_type="application/json"), 401)
     staff = tokens_for(client, "boss")
     error = assert_error(
@@ -386,7 +336,7 @@ def test_login_is_throttled_with_a_429_json_answer(client, inspector, settings):
         "just a string",
     ],
 )
-def test_odd_bodies_get_a_4xx_json_answer_never_a_500(client, inspector, admin_user, body):
+def test_odd_bodies_get_a_4xx_json_answer_never_a_500(client, inspector, street_admin, body):
     staff = tokens_for(client, "boss")["access"]
     for url in (TOKEN_URL, REFRESH_URL, REVOKE_URL):
         response = client.post(
@@ -397,7 +347,7 @@ def test_odd_bodies_get_a_4xx_json_answer_never_a_500(client, inspector, admin_u
     assert BlacklistedToken.objects.count() == 0
 
 
-def test_revoke_also_ends_access_tokens_already_issued(client, inspector, admin_user):
+def test_revoke_also_ends_access_tokens_already_issued(client, inspector, street_admin):
     start = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
         phone = tokens_for(client, "wang")

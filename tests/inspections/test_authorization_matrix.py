@@ -40,11 +40,7 @@ from checklists.models import PlaceKind, Regime
 from inspections.models import Inspection, Photo
 from rankings.publication import publication_draft, publication_publish, publication_review
 
-from . import two_streets
 from .two_streets import StreetData, World, snapshot, walk
-
-world = two_streets.world  # the fixtures
-photo_files = two_streets.photo_files
 
 WHO = ("anonymous", "superuser", "admin", "street_inspector", "community_inspector", "office_viewer",
        "company_user", "other_street")
@@ -193,15 +189,15 @@ def _url(name: str, call: Call, d: StreetData) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def _user(world: World, who: str):
+def _user(matrix_world: World, who: str):
     if who == "other_street":
-        return world.streets["B"].users["admin"]
-    return world.user(who)
+        return matrix_world.streets["B"].users["admin"]
+    return matrix_world.user(who)
 
 
-def client_for(world: World, who: str, *, api: bool) -> Client:
+def client_for(matrix_world: World, who: str, *, api: bool) -> Client:
     """A session login for pages, a JWT access token for the API."""
-    user = _user(world, who)
+    user = _user(matrix_world, who)
     if user is None:
         return Client()
     if api:
@@ -211,11 +207,11 @@ def client_for(world: World, who: str, *, api: bool) -> Client:
     return client
 
 
-def _send(client: Client, call: Call, url: str, d: StreetData, world: World):
+def _send(client: Client, call: Call, url: str, d: StreetData, matrix_world: World):
     query = call.query(d) if call.query else None
     if call.method == "GET":
         return client.get(url, query)
-    body = call.body(d, world) if call.body else {}
+    body = call.body(d, matrix_world) if call.body else {}
     if isinstance(body, tuple) and body[0] == "json":
         return client.generic(call.method, url, json.dumps(body[1]), content_type="application/json")
     if isinstance(body, tuple) and body[0] == "multipart":
@@ -244,16 +240,17 @@ def _allowed(expected) -> bool:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "index", "who", "expected"), list(_cases()))
-def test_route(world, photo_files, name, index, who, expected):
+def test_route(matrix_world, photo_files, name, index, who, expected):
     call = ROUTES[name][index]
-    d = world.streets["A"]
+    d = matrix_world.streets["A"]
     full, _pattern = url_routes()[name]
     url = _url(name, call, d)
-    client = client_for(world, who, api=full.startswith("api/"))  # before the snapshot: a login stamps last_login
+    # The client before the snapshot: a login stamps last_login.
+    client = client_for(matrix_world, who, api=full.startswith("api/"))
     writes = call.method != "GET"
-    before = ({t: snapshot(world.streets[t].street) for t in "AB"}, row_counts()) if writes else None
+    before = ({t: snapshot(matrix_world.streets[t].street) for t in "AB"}, row_counts()) if writes else None
 
-    response = _send(client, call, url, d, world)
+    response = _send(client, call, url, d, matrix_world)
 
     label = f"{call.method} {url} as {who}"
     if expected == LOGIN:
@@ -266,7 +263,7 @@ def test_route(world, photo_files, name, index, who, expected):
             assert response.json()["error"]["code"] == "not_authenticated", label
     if writes:
         streets, counts = before
-        assert snapshot(world.streets["B"].street) == streets["B"], f"{label} changed street 乙"
+        assert snapshot(matrix_world.streets["B"].street) == streets["B"], f"{label} changed street 乙"
         if not _allowed(expected):
             assert snapshot(d.street) == streets["A"], f"{label}: refused, yet something was stored"
             assert row_counts() == counts, f"{label}: refused, yet rows were added or deleted"
@@ -330,11 +327,11 @@ def _publish_june(d: StreetData) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", WHO)
-def test_covert_reads_before_and_after_publication(world, photo_files, who):
-    d = world.streets["A"]
+def test_covert_reads_before_and_after_publication(matrix_world, photo_files, who):
+    d = matrix_world.streets["A"]
     inspection = str(d.unreleased.uuid)
     reads = _covert_reads(d)
-    clients = {api: client_for(world, who, api=api) for api in (True, False)}
+    clients = {api: client_for(matrix_world, who, api=api) for api in (True, False)}
 
     def answers() -> dict:
         seen = {}

@@ -10,10 +10,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from . import sync_world
 from .sync_world import inspection_body, put_inspection
 
-world = sync_world.world  # the fixture
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 
 

@@ -29,10 +29,8 @@ from inspections.services.places import places_restore, places_retire
 from inspections.services.sync import inspection_count_out_of_scope, inspection_receive, inspection_void
 from rankings.models import PlaceScore
 
-from . import sync_world
 from .sync_world import inspection_body, jpeg_bytes, manifest_entry, put_inspection
 
-world = sync_world.world  # the fixture
 pytestmark = pytest.mark.django_db
 
 

@@ -12,10 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from checklists.models import ChecklistVersion, PlaceKind, Regime
 from inspections.models import Place
 
-from . import sync_world
 from .sync_world import inspection_body, make_version, put_inspection
-
-world = sync_world.world  # the fixture
 
 WEDNESDAY = datetime(2026, 5, 13, 2, 0, tzinfo=UTC)  # ISO week 2026-W20, Monday 11 May to Sunday 17 May
 

@@ -10,12 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import Resolver404, clear_url_caches, resolve
 from PIL import Image
 
-from inspections.models import AuditAction, AuditEvent, Photo, Profile, PropertyCompany, Role
+from inspections.models import AuditAction, AuditEvent, Photo, PropertyCompany, Role
 from rankings.models import RankingPublication
 from rankings.publication import (
     PublicationError,
@@ -24,21 +23,11 @@ from rankings.publication import (
     publication_publish,
     publication_review,
 )
-
-from .rankings_support import make_street
-from .test_publication import street_may  # noqa: F401  (shared fixture)
+from tests.rankings.support import make_street, user_with
 
 pytestmark = pytest.mark.django_db
 VARIANTS = ("original", "display", "thumbnail")
 ORIGINAL_BYTES = b"\xff\xd8\xff original with EXIF and GPS"
-
-
-def user_with(role, street, name, **profile):
-    user = get_user_model().objects.create_user(name, password="x")
-    communities = profile.pop("communities", [])
-    created = Profile.objects.create(user=user, role=role, street=street, display_name=name, **profile)
-    created.communities.set(communities)
-    return user
 
 
 def client_for(user) -> Client:
@@ -49,7 +38,7 @@ def client_for(user) -> Client:
 
 
 @pytest.fixture
-def world(street_may, settings):  # noqa: F811
+def world(street_may, settings):
     s = street_may
     company = PropertyCompany.objects.create(name="某物业")
     s["bad"].company = company

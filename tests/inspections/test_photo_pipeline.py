@@ -12,6 +12,7 @@ import zipfile
 import zlib
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,19 +30,40 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "photos"
 ALL_FIXTURES = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix.lower() != ".md")
 ORIENTATION = FIXTURES / "orientation"
 
-ACCEPT = "accept"
+class Accepted(NamedTuple):
+    """Stored: the upright picture's size in pixels (width, height; landscape when wider), the original's type,
+    and whether a GPS position is read from it. The derivatives are that size fitted into 1600 and 320."""
+
+    upright: tuple[int, int]
+    content_type: str = "image/jpeg"
+    position: bool = False
+
+
+class Refused(NamedTuple):
+    """Refused with this HTTP status and error code."""
+
+    status: int
+    code: str
+
+
+TRUNCATED = Refused(400, "truncated")
+
+
 # The verdict for every real camera file in tests/fixtures/photos (README.md there says where each comes
 # from). A file added without a verdict, or a verdict without its file, fails the folder test below.
-EXPECTED = {
-    **{f"orientation/landscape_{n}.jpg": ACCEPT for n in range(1, 9)},
-    **{f"gps/DSCN00{n}.jpg": ACCEPT for n in ("10", "12", "21", "25", "27", "29", "38", "40")},
-    "phones/jolla.jpg": ACCEPT,
-    "phones/IMG_5195.HEIC": ACCEPT,
-    "phones/Canon_40D.jpg": ACCEPT,
-    "invalid/image01137.jpg": ACCEPT,  # broken EXIF around decodable pixels: the EXIF is ignored
-    "invalid/image01551.jpg": ACCEPT,
-    "invalid/image02206.jpg": ACCEPT,
-    "broken/36-memory_error.jpg": ACCEPT,  # crashed an EXIF reader; the pixels are fine
+EXPECTED: dict[str, Accepted | Refused] = {
+    # The same landscape picture; 5 to 8 are stored 450 x 600 and come out turned upright.
+    **{f"orientation/landscape_{n}.jpg": Accepted((600, 450)) for n in range(1, 9)},
+    **{f"gps/DSCN00{n}.jpg": Accepted((640, 480), position=True)
+       for n in ("10", "12", "21", "25", "27", "29", "38", "40")},
+    "phones/jolla.jpg": Accepted((3264, 2448)),  # 8 MP, landscape
+    "phones/IMG_5195.HEIC": Accepted((2566, 3313), "image/heic", position=True),  # portrait iPhone photo
+    "phones/Canon_40D.jpg": Accepted((100, 68)),
+    # Broken EXIF around decodable pixels: the EXIF is ignored.
+    "invalid/image01137.jpg": Accepted((88, 64)),
+    "invalid/image01551.jpg": Accepted((61, 58)),
+    "invalid/image02206.jpg": Accepted((65, 65)),
+    "broken/36-memory_error.jpg": Accepted((1600, 1200)),  # crashed an EXIF reader; the pixels are fine
 }
 
 
@@ -66,24 +88,26 @@ def forged_size(data: bytes) -> bytes:
 
 
 # Damaged copies of the real files above, made here so that the refusals are real camera data too.
-# Each is (name, make, expected): ACCEPT, or the (status, code) the upload must be refused with.
+# Each is (name, make, expected verdict).
 DERIVED = [
-    ("gps/DSCN0010.jpg cut in half", lambda: cut(fixture("gps/DSCN0010.jpg"), 0.5), (400, "truncated")),
-    ("gps/DSCN0012.jpg cut after its EXIF", lambda: fixture("gps/DSCN0012.jpg")[:4000], (400, "truncated")),
-    ("phones/jolla.jpg missing its last tenth", lambda: cut(fixture("phones/jolla.jpg"), 0.9), (400, "truncated")),
+    ("gps/DSCN0010.jpg cut in half", lambda: cut(fixture("gps/DSCN0010.jpg"), 0.5), TRUNCATED),
+    ("gps/DSCN0012.jpg cut after its EXIF", lambda: fixture("gps/DSCN0012.jpg")[:4000], TRUNCATED),
+    ("phones/jolla.jpg missing its last tenth", lambda: cut(fixture("phones/jolla.jpg"), 0.9), TRUNCATED),
     ("phones/jolla.jpg claiming 81 megapixels", lambda: forged_size(fixture("phones/jolla.jpg")),
-     (413, "too_many_pixels")),
-    ("gps/DSCN0021.jpg with garbled EXIF", lambda: garbled_exif(fixture("gps/DSCN0021.jpg")), ACCEPT),
+     Refused(413, "too_many_pixels")),
+    ("gps/DSCN0021.jpg with garbled EXIF", lambda: garbled_exif(fixture("gps/DSCN0021.jpg")),
+     Accepted((640, 480), position=False)),  # nothing trustworthy is read from it
     # Cut inside its `meta` box: the box declares more bytes than arrived.
-    ("the first 2 kB of phones/IMG_5195.HEIC", lambda: fixture("phones/IMG_5195.HEIC")[:2048], (400, "truncated")),
+    ("the first 2 kB of phones/IMG_5195.HEIC", lambda: fixture("phones/IMG_5195.HEIC")[:2048], TRUNCATED),
     # A grid of tiles: libheif decodes missing tiles as blank without an error, so a cut-off upload used to
     # come out at full size with the lower part of the picture empty.
     *(
         (f"phones/IMG_5195.HEIC cut to {round(f * 100)} %", lambda f=f: cut(fixture("phones/IMG_5195.HEIC"), f),
-         (400, "truncated"))
+         TRUNCATED)
         for f in (0.05, 0.25, 0.5, 0.9, 0.999)
     ),
-    ("phones/IMG_5195.HEIC without its mdat box", lambda: fixture("phones/IMG_5195.HEIC")[:3015], (400, "corrupt")),
+    ("phones/IMG_5195.HEIC without its mdat box", lambda: fixture("phones/IMG_5195.HEIC")[:3015],
+     Refused(400, "corrupt")),
 ]
 
 # JPEG markers a clean derivative may contain: SOI/EOI, tables, frame and scan headers, restart
@@ -185,25 +209,34 @@ def assert_refused(data: bytes, status: int, code: str) -> None:
     assert caught.value.message
 
 
+def fitted(size: tuple[int, int], limit: int) -> tuple[int, int]:
+    scale = min(1, limit / max(size))
+    return round(size[0] * scale), round(size[1] * scale)
+
+
+def assert_verdict(data: bytes, expected: Accepted | Refused) -> None:
+    if isinstance(expected, Refused):
+        assert_refused(data, expected.status, expected.code)
+        return
+    result = assert_accepted_cleanly(data)
+    assert ((result.width, result.height), result.content_type) == (expected.upright, expected.content_type)
+    assert (result.exif_lat is not None, result.exif_lng is not None) == (expected.position, expected.position)
+    for derivative, limit in ((result.display, 1600), (result.thumbnail, 320)):
+        with Image.open(io.BytesIO(derivative)) as img:
+            assert img.size == fitted(expected.upright, limit)
+
+
 @pytest.mark.parametrize("path", ALL_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_fixture_gets_its_stated_verdict(path):
     name = path.relative_to(FIXTURES).as_posix()
     assert name in EXPECTED, f"{name}: add its expected verdict to EXPECTED"
-    if EXPECTED[name] == ACCEPT:
-        assert_accepted_cleanly(path.read_bytes())
-    else:
-        assert_refused(path.read_bytes(), *EXPECTED[name])
+    assert_verdict(path.read_bytes(), EXPECTED[name])
 
 
 @pytest.mark.filterwarnings("ignore:Tag data larger than file:UserWarning")  # Pillow, on the garbled EXIF
 @pytest.mark.parametrize(("name", "make", "expected"), DERIVED, ids=[d[0] for d in DERIVED])
 def test_damaged_camera_files_get_their_stated_verdict(name, make, expected):
-    data = make()
-    if expected == ACCEPT:
-        result = assert_accepted_cleanly(data)
-        assert (result.exif_lat, result.exif_lng) == (None, None)  # nothing trustworthy was read from it
-    else:
-        assert_refused(data, *expected)
+    assert_verdict(make(), expected)
 
 
 def test_the_fixture_folder_holds_exactly_the_files_with_a_verdict():
@@ -304,7 +337,7 @@ def test_a_decompression_bomb_is_refused_before_decoding():
     assert len(bomb) < 1000
     with pytest.raises(PhotoRejected) as caught:
         process_photo(bomb)
-    assert (caught.value.status, caught.value.code) == (413, "too_many_pixels")
+    assert (caught.value.status, caught.value.code) == Refused(413, "too_many_pixels")
 
 
 def test_a_60_megapixel_image_is_refused():
@@ -312,7 +345,7 @@ def test_a_60_megapixel_image_is_refused():
     assert len(sixty) < settings.PHOTO_MAX_BYTES
     with pytest.raises(PhotoRejected) as caught:
         process_photo(sixty)
-    assert (caught.value.status, caught.value.code) == (413, "too_many_pixels")
+    assert (caught.value.status, caught.value.code) == Refused(413, "too_many_pixels")
 
 
 def test_a_jpeg_header_lying_about_its_size_is_refused_before_decoding():
@@ -452,14 +485,14 @@ def test_a_jpeg_with_thousands_of_repeated_scans_is_refused_without_decoding():
     assert len(bomb) < settings.PHOTO_MAX_BYTES
     with pytest.raises(PhotoRejected) as caught:
         process_photo(bomb)
-    assert (caught.value.status, caught.value.code) == (400, "corrupt")
+    assert (caught.value.status, caught.value.code) == Refused(400, "corrupt")
 
 
 def test_a_truncated_jpeg_is_refused():
     data = jpeg_bytes(detailed_image(), quality=90)
     with pytest.raises(PhotoRejected) as caught:
         process_photo(data[: len(data) // 2])
-    assert (caught.value.status, caught.value.code) == (400, "truncated")
+    assert (caught.value.status, caught.value.code) == Refused(400, "truncated")
 
 
 @pytest.mark.parametrize(

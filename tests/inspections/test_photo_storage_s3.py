@@ -22,12 +22,9 @@ from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from inspections.models import Photo, Role, Street
-from tests.backend.test_settings import PRODUCTION, run_manage
+from tests.backend.manage_support import PRODUCTION, run_manage
 
-from . import sync_world
-from .sync_world import _user, inspection_body, manifest_entry, put_inspection, put_photo
-
-world = sync_world.world  # the fixture
+from .sync_world import inspection_body, make_user, manifest_entry, put_inspection, put_photo
 
 GPS_PHOTO = Path(__file__).resolve().parents[1] / "fixtures" / "photos" / "gps" / "DSCN0010.jpg"
 KEYS = {"access_key": "moto-access", "secret_key": "moto-secret", "region_name": "us-east-1"}
@@ -148,7 +145,7 @@ def test_others_get_the_same_404_and_no_url(world, uploaded):
         "other street": Client(),
         "other community": Client(),
     }
-    strangers["other street"].force_login(_user("other-admin", Role.ADMIN, street=other_street))
+    strangers["other street"].force_login(make_user("other-admin", Role.ADMIN, street=other_street))
     strangers["other community"].force_login(world.users["other_community"])
 
     for who, client in strangers.items():

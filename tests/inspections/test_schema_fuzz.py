@@ -26,10 +26,7 @@ from schemathesis.specs.openapi.checks import (
 
 from backend.wsgi import application
 
-from . import sync_world
 from .two_streets import walk
-
-world = sync_world.world  # the fixture
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MAX_EXAMPLES = 25

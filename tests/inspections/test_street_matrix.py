@@ -30,13 +30,9 @@ from django.urls import URLPattern, get_resolver, reverse
 from checklists.models import PlaceKind, Regime
 from inspections.admin.scoping import SHARED, SUPERUSER_ONLY, ScopedChoicesMixin, StreetScopedAdmin
 from inspections.models import Place, Street
+from tests.rankings.support import Versions
 
-from . import two_streets
-from .rankings_support import Versions
 from .two_streets import ROLES, StreetData, World, assert_no_leak, snapshot, text_of, walk
-
-world = two_streets.world  # the fixtures
-photo_files = two_streets.photo_files
 
 # Who asks. The roles are of street 甲; every one of them is staff with every model permission.
 WHO = (*ROLES, "superuser", "no_profile", "anonymous")
@@ -51,14 +47,14 @@ DENIED = {301, 302, 400, 401, 403, 404, 405, 409}
 # --- routes: how each is aimed at a street, and who should reach its own street's objects ------------------
 
 
-def _fill(world: World, t: str, name: str, probe: Probe):
-    d = world.streets[t]
+def _fill(matrix_world: World, t: str, name: str, probe: Probe):
+    d = matrix_world.streets[t]
     values = {
         "code": d.good.code, "qr_token": d.station.qr_token, "uuid": str(d.inspection.uuid),
         "photo_uuid": str(d.photo.uuid), "photo_id": d.photo.pk, "variant": "display",
         "app_label": "inspections", "url": "nothing/here/",
-        "old_id": world.versions.cache[(PlaceKind.COMPOUND, Regime.MONTHLY_COVERT)].pk,
-        "new_id": world.versions.cache[(PlaceKind.COMPOUND, Regime.MONTHLY_COVERT)].pk,
+        "old_id": matrix_world.versions.cache[(PlaceKind.COMPOUND, Regime.MONTHLY_COVERT)].pk,
+        "new_id": matrix_world.versions.cache[(PlaceKind.COMPOUND, Regime.MONTHLY_COVERT)].pk,
         "path": d.photo.display,
     }
     if name in probe.kwargs:
@@ -243,18 +239,18 @@ def _cases():
 UNNAMED = {"pattern:admin/(?P<url>.*)$": "/admin/{url}", "pattern:^media/(?P<path>.*)$": "/media/{path}"}
 
 
-def _url(world: World, key: str, probe: Probe, target: str) -> str:
+def _url(matrix_world: World, key: str, probe: Probe, target: str) -> str:
     """The route's URL with its arguments (named by the pattern) filled from the target street's objects."""
     _full, pattern = all_routes()[key]
-    kwargs = {name: _fill(world, target, name, probe) for name in pattern.pattern.regex.groupindex}
+    kwargs = {name: _fill(matrix_world, target, name, probe) for name in pattern.pattern.regex.groupindex}
     if key.startswith("pattern:"):
         return UNNAMED[key].format(**kwargs)  # unnamed: no reverse(); add the route's shape to UNNAMED
     return reverse(key, kwargs=kwargs)
 
 
-def _send(client: Client, probe: Probe, url: str, d: StreetData, world: World):
+def _send(client: Client, probe: Probe, url: str, d: StreetData, matrix_world: World):
     query = probe.query(d) if probe.query else None
-    data = _inspection_body(d, world.versions) if probe.data == "inspection" else (
+    data = _inspection_body(d, matrix_world.versions) if probe.data == "inspection" else (
         probe.data(d) if probe.data else None)
     if probe.method == "GET":
         return client.get(url, query)
@@ -269,27 +265,28 @@ def _send(client: Client, probe: Probe, url: str, d: StreetData, world: World):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("key", "index", "who", "target"), list(_cases()))
-def test_route(world, photo_files, key, index, who, target):
+def test_route(matrix_world, photo_files, key, index, who, target):
     routes = all_routes()
     if key not in routes:
         assert key in OPTIONAL_ROUTES, f"{key} is not a route"
         return  # a DEBUG-only route, absent here
     probe = ROUTES[key][index]
-    d = world.streets[target]
-    url = _url(world, key, probe, target)
-    client = world.client(who)  # before the snapshot: logging in stamps last_login
-    before = {t: snapshot(world.streets[t].street) for t in "AB"} if probe.method != "GET" else None
+    d = matrix_world.streets[target]
+    url = _url(matrix_world, key, probe, target)
+    client = matrix_world.client(who)  # before the snapshot: logging in stamps last_login
+    before = {t: snapshot(matrix_world.streets[t].street) for t in "AB"} if probe.method != "GET" else None
 
-    response = _send(client, probe, url, d, world)
+    response = _send(client, probe, url, d, matrix_world)
     label = f"{probe.method} {url} ({target})"
 
     assert response.status_code < 500, label
     if not probe.public:
         assert_no_leak(response, who, label)
     if before is not None and who != "superuser":
-        assert snapshot(world.streets["B"].street) == before["B"], f"{label}: {who} changed the other street"
+        assert snapshot(matrix_world.streets["B"].street) == before["B"], f"{label}: {who} changed the other street"
         if who not in probe.reach:
-            assert snapshot(world.streets["A"].street) == before["A"], f"{label}: {who} changed what they may not"
+            unchanged = snapshot(matrix_world.streets["A"].street) == before["A"]
+            assert unchanged, f"{label}: {who} changed what they may not"
     if target == "A" and who in probe.reach:
         assert response.status_code == probe.success, label
         if response.status_code == 302:
@@ -339,11 +336,11 @@ def _reaches_own(who: str, model, model_admin) -> bool:
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("label", [m._meta.label for m, _a in _admins()])
-def test_admin_pages(world, label, who):
+def test_admin_pages(matrix_world, label, who):
     model, model_admin = next((m, a) for m, a in _admins() if m._meta.label == label)
-    client = world.client(who)
+    client = matrix_world.client(who)
     info = model._meta.app_label, model._meta.model_name
-    own, other = (_object(model, model_admin, world.streets[t].street) for t in "AB")
+    own, other = (_object(model, model_admin, matrix_world.streets[t].street) for t in "AB")
 
     changelist = client.get(reverse("admin:{}_{}_changelist".format(*info)))
     assert changelist.status_code < 500
@@ -385,15 +382,15 @@ def _actions():
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", [w for w in WHO if w != "superuser"])
 @pytest.mark.parametrize(("label", "action"), sorted(set(_actions())))
-def test_admin_actions_never_touch_the_other_street(world, label, action, who):
+def test_admin_actions_never_touch_the_other_street(matrix_world, label, action, who):
     model, model_admin = next((m, a) for m, a in _admins() if m._meta.label == label)
-    other = _object(model, model_admin, world.streets["B"].street)
+    other = _object(model, model_admin, matrix_world.streets["B"].street)
     if other is None:
         other = model._default_manager.order_by("pk").first()  # shared models: must stay as they are too
     if other is None:
         return
-    client = world.client(who)
-    before = snapshot(world.streets["B"].street)
+    client = matrix_world.client(who)
+    before = snapshot(matrix_world.streets["B"].street)
     shared_before = list(model._default_manager.order_by("pk").values())
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
@@ -404,7 +401,7 @@ def test_admin_actions_never_touch_the_other_street(world, label, action, who):
 
     assert response.status_code < 500
     assert_no_leak(response, who, f"{label} {action}")
-    assert snapshot(world.streets["B"].street) == before
+    assert snapshot(matrix_world.streets["B"].street) == before
     if model_admin.street_path in (SHARED, SUPERUSER_ONLY):
         assert list(model._default_manager.order_by("pk").values()) == shared_before
 
@@ -418,8 +415,8 @@ def _autocompletes():
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize(("app_label", "model_name", "field_name"), list(_autocompletes()))
-def test_admin_autocomplete(world, app_label, model_name, field_name, who):
-    response = world.client(who).get(reverse("admin:autocomplete"), {
+def test_admin_autocomplete(matrix_world, app_label, model_name, field_name, who):
+    response = matrix_world.client(who).get(reverse("admin:autocomplete"), {
         "app_label": app_label, "model_name": model_name, "field_name": field_name, "term": ""})
 
     assert response.status_code < 500

@@ -9,10 +9,7 @@ import pytest
 
 from inspections.models import Answer, Inspection, Photo
 
-from . import sync_world
 from .sync_world import inspection_body
-
-world = sync_world.world  # the fixture
 
 
 def _put_raw(client, raw: bytes | str, content_type: str = "application/json", **headers):

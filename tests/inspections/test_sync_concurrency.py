@@ -8,10 +8,7 @@ import pytest
 
 from inspections.models import Answer, Inspection, Photo
 
-from . import sync_world
 from .sync_world import inspection_body, jpeg_bytes, manifest_entry, put_inspection
-
-world = sync_world.world  # the fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -35,12 +35,9 @@ from inspections.services.inspection_document import _place_and_version, geodesi
 from inspections.services.sync import _REPLAY_FIELDS, _stored
 from inspections.services.tokens import tokens_revoke
 
-from . import sync_world
+from .scope_streets import user_with
 from .sync_world import inspection_body, make_version, put_inspection
-from .test_scopes import user_with
-from .test_scopes import world as scopes_world  # noqa: F401 - the fixture, for the scope agreement below
 
-world = sync_world.world  # the fixture
 User = get_user_model()
 
 
@@ -100,17 +97,17 @@ def test_the_stored_inspection_and_the_place_and_version_are_what_the_orm_return
 
 
 @pytest.mark.django_db
-def test_the_scope_check_in_python_agrees_with_places_inspectable_by_for_every_role(scopes_world):  # noqa: F811
-    s, t = scopes_world["S"], scopes_world["T"]
+def test_the_scope_check_in_python_agrees_with_places_inspectable_by_for_every_role(scope_streets):
+    s, t = scope_streets["S"], scope_streets["T"]
     users = [
         user_with(Role.ADMIN, street=s),
         user_with(Role.STREET_INSPECTOR, street=s),
         user_with(Role.STREET_INSPECTOR, street=t),
-        user_with(Role.COMMUNITY_INSPECTOR, street=s, communities=[scopes_world["A"]]),
+        user_with(Role.COMMUNITY_INSPECTOR, street=s, communities=[scope_streets["A"]]),
         user_with(Role.COMMUNITY_INSPECTOR, street=s, communities=list(Place.objects.filter(kind="community"))),
         user_with(Role.COMMUNITY_INSPECTOR, street=s),  # no community
-        user_with(Role.OFFICE_VIEWER, street=s, office=scopes_world["O1"]),
-        user_with(Role.COMPANY_USER, street=s, company=scopes_world["X"]),
+        user_with(Role.OFFICE_VIEWER, street=s, office=scope_streets["O1"]),
+        user_with(Role.COMPANY_USER, street=s, company=scope_streets["X"]),
         User.objects.create_superuser("root", "root@example.com", "x"),
         User.objects.create_user("nobody", password="x"),  # no profile, not a superuser
     ]

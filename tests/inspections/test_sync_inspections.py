@@ -14,26 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from checklists.models import PlaceKind, Regime
 from inspections.models import Answer, Inspection, Photo
 from inspections.services.sync import fingerprint_of
-from inspections.signals import inspection_changed
 
-from . import sync_world
 from .sync_world import inspection_body, jpeg_bytes, make_version, manifest_entry, put_inspection
 
-world = sync_world.world  # the fixture
-
 NOW = datetime(2026, 5, 11, 0, 0, 2, tzinfo=UTC)
-
-
-@pytest.fixture
-def changed():
-    seen = []
-
-    def listener(sender, inspection, **kwargs):
-        seen.append((inspection.uuid, inspection.status, inspection.voided))
-
-    inspection_changed.connect(listener)
-    yield seen
-    inspection_changed.disconnect(listener)
 
 
 def _writes(ctx: CaptureQueriesContext) -> list[str]:

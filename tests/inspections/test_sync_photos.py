@@ -15,22 +15,7 @@ from inspections.models import Inspection, Photo
 from inspections.selectors.coverage import flagged_inspections
 from inspections.signals import inspection_changed
 
-from . import sync_world
 from .sync_world import inspection_body, jpeg_bytes, manifest_entry, put_inspection, put_photo
-
-world = sync_world.world  # the fixture
-
-
-@pytest.fixture
-def changed():
-    seen = []
-
-    def listener(sender, inspection, **kwargs):
-        seen.append((inspection.uuid, inspection.status))
-
-    inspection_changed.connect(listener)
-    yield seen
-    inspection_changed.disconnect(listener)
 
 
 @pytest.fixture
@@ -73,7 +58,7 @@ def test_photos_arrive_and_the_last_one_completes_the_inspection(world, two_phot
     assert second.json()["inspection"]["missing_photos"] == []
     inspection = Inspection.objects.get(uuid=inspection_uuid)
     assert inspection.status == "complete" and inspection.completed_at is not None
-    assert changed == [(inspection.uuid, "complete")]
+    assert changed == [(inspection.uuid, "complete", False)]
     status = client.get(f"/api/v1/inspections/{inspection_uuid}/").json()
     assert status["status"] == "complete" and status["missing_photos"] == []
 
@@ -252,7 +237,7 @@ def test_a_photo_declared_over_the_limit_does_not_stop_the_inspection(world, ove
     assert put_small.status_code == 201
     assert put_small.json()["inspection"]["status"] == "complete"
     assert put_small.json()["inspection"]["refused_photos"][0]["uuid"] == entries[0]["uuid"]
-    assert changed == [(inspection.uuid, "complete")]
+    assert changed == [(inspection.uuid, "complete", False)]
     replay = put_inspection(client, body, inspection_uuid)[1]
     assert replay.status_code == 200
     assert replay.json()["status"] == "complete" and replay.json()["missing_photos"] == []
@@ -271,7 +256,7 @@ def test_an_inspection_whose_only_photo_is_refused_is_complete_on_arrival(world,
     inspection = Inspection.objects.get(uuid=inspection_uuid)
     assert inspection.status == "complete" and inspection.completed_at is not None
     assert inspection.flags[-1] == "photo_refused"
-    assert changed == [(inspection.uuid, "complete")]
+    assert changed == [(inspection.uuid, "complete", False)]
     # Listed for staff on the dashboard's "to review" table.
     since = inspection.inspected_at - timedelta(days=1)
     assert flagged_inspections(street=world.street, since=since) == [inspection]

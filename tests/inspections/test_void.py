@@ -3,45 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 
 from inspections.errors import ReasonRequired
 from inspections.models import Inspection
 from inspections.selectors.inspections import inspections_visible_to
 from inspections.services.sync import inspection_restore, inspection_void
-from inspections.signals import inspection_changed
 
-from . import sync_world
 from .sync_world import inspection_body, jpeg_bytes, manifest_entry, put_inspection
-
-world = sync_world.world  # the fixture
-
-
-@pytest.fixture
-def changed():
-    seen = []
-
-    def listener(sender, inspection, **kwargs):
-        seen.append((inspection.pk, inspection.voided))
-
-    inspection_changed.connect(listener)
-    yield seen
-    inspection_changed.disconnect(listener)
-
-
-@pytest.fixture
-def stored(world) -> Inspection:
-    inspection_uuid, response = put_inspection(world.client("community"), inspection_body(world))
-    assert response.status_code == 201
-    return Inspection.objects.get(uuid=inspection_uuid)
-
-
-@pytest.fixture
-def admin_client(world, client):
-    superuser = User.objects.create_superuser("root", password="pw")
-    client.force_login(superuser)
-    client.superuser = superuser
-    return client
 
 
 def test_void_keeps_the_record_for_staff_and_hides_it_from_others(world, stored, changed):
@@ -50,7 +18,7 @@ def test_void_keeps_the_record_for_staff_and_hides_it_from_others(world, stored,
     stored.refresh_from_db()
     assert stored.voided and stored.void_reason == "重复提交" and stored.voided_by == world.users["admin"]
     assert stored.voided_at is not None
-    assert changed == [(stored.pk, True)]
+    assert changed == [(stored.uuid, "complete", True)]
     assert inspections_visible_to(world.users["street"]).filter(pk=stored.pk).exists()
     assert not inspections_visible_to(world.users["office"]).filter(pk=stored.pk).exists()
     # The uploader keeps seeing their own record in the history.
@@ -66,7 +34,7 @@ def test_void_needs_a_reason_and_happens_once(world, stored, changed):
     inspection_void(inspection=stored, by=world.users["admin"], reason="错误")
     inspection_void(inspection=stored, by=world.users["street"], reason="再次")
     stored.refresh_from_db()
-    assert stored.void_reason == "错误" and changed == [(stored.pk, True)]
+    assert stored.void_reason == "错误" and changed == [(stored.uuid, "complete", True)]
 
 
 def test_restore_counts_it_again(world, stored, changed):
@@ -74,7 +42,7 @@ def test_restore_counts_it_again(world, stored, changed):
     inspection_restore(inspection=stored, by=world.users["admin"], reason="核实无误")
     stored.refresh_from_db()
     assert not stored.voided and stored.voided_by is None and stored.void_reason == ""
-    assert changed == [(stored.pk, True), (stored.pk, False)]
+    assert changed == [(stored.uuid, "complete", True), (stored.uuid, "complete", False)]
 
 
 def test_restore_needs_a_reason(world, stored, changed):
@@ -82,43 +50,43 @@ def test_restore_needs_a_reason(world, stored, changed):
     with pytest.raises(ReasonRequired):
         inspection_restore(inspection=stored, by=world.users["admin"], reason=" ")
     assert Inspection.objects.get(pk=stored.pk).voided
-    assert changed == [(stored.pk, True)]
+    assert changed == [(stored.uuid, "complete", True)]
 
 
-def test_the_admin_action_asks_for_a_reason_then_voids(world, stored, admin_client, changed):
+def test_the_admin_action_asks_for_a_reason_then_voids(world, stored, root_client, changed):
     url = "/admin/inspections/inspection/"
-    asked = admin_client.post(url, {"action": "void_with_reason", "_selected_action": [stored.pk]})
+    asked = root_client.post(url, {"action": "void_with_reason", "_selected_action": [stored.pk]})
     assert asked.status_code == 200
     assert "作废后记录仍保留" in asked.content.decode() and "原因" in asked.content.decode()
     assert not Inspection.objects.get(pk=stored.pk).voided
 
-    done = admin_client.post(
+    done = root_client.post(
         url, {"action": "void_with_reason", "_selected_action": [stored.pk], "apply": "1", "reason": "照片不实"}
     )
 
     assert done.status_code == 302
     stored.refresh_from_db()
-    assert stored.voided and stored.void_reason == "照片不实" and stored.voided_by == admin_client.superuser
-    assert changed == [(stored.pk, True)]
+    assert stored.voided and stored.void_reason == "照片不实" and stored.voided_by == root_client.superuser
+    assert changed == [(stored.uuid, "complete", True)]
 
 
-def test_the_admin_shows_inspections_read_only_with_answers_and_photos(world, admin_client):
+def test_the_admin_shows_inspections_read_only_with_answers_and_photos(world, root_client):
     data = jpeg_bytes()
     body = inspection_body(world, answers=[{"item": "T01", "value": "fail"}], photos=[manifest_entry(data)])
     inspection_uuid, _ = put_inspection(world.client("street"), body)
     inspection = Inspection.objects.get(uuid=inspection_uuid)
 
     put_inspection(world.client("street"), inspection_body(world, place=world.bs2.code, location=None))
-    listing = admin_client.get("/admin/inspections/inspection/")
-    flagged = admin_client.get("/admin/inspections/inspection/?flag=no_fix")
-    any_flag = admin_client.get("/admin/inspections/inspection/?flag=any")
-    page = admin_client.get(f"/admin/inspections/inspection/{inspection.pk}/change/")
+    listing = root_client.get("/admin/inspections/inspection/")
+    flagged = root_client.get("/admin/inspections/inspection/?flag=no_fix")
+    any_flag = root_client.get("/admin/inspections/inspection/?flag=any")
+    page = root_client.get(f"/admin/inspections/inspection/{inspection.pk}/change/")
 
     assert listing.status_code == 200 and world.bs1.name in listing.content.decode()
     assert world.bs2.name in flagged.content.decode() and world.bs1.name not in flagged.content.decode()
     assert world.bs2.name in any_flag.content.decode() and world.bs1.name not in any_flag.content.decode()
     assert page.status_code == 200
     assert "T01" in page.content.decode() and "未收到" in page.content.decode()
-    assert admin_client.get("/admin/inspections/inspection/add/").status_code == 403
-    assert admin_client.post(f"/admin/inspections/inspection/{inspection.pk}/delete/").status_code == 403
+    assert root_client.get("/admin/inspections/inspection/add/").status_code == 403
+    assert root_client.post(f"/admin/inspections/inspection/{inspection.pk}/delete/").status_code == 403
     assert Inspection.objects.filter(pk=inspection.pk).exists()

@@ -3,7 +3,8 @@
 Street 甲 (codes "A~…", every name with 甲) and street 乙 (codes "B~…", names with 乙), each with people of every
 role (all staff with every model permission: scoping, not missing permissions, must keep them out), places,
 covert inspections of May 2026 released by a published May list (a reviewed exposure photo on it), and a
-covert inspection of June 2026 with a photo that no list has released yet. Built once per test module."""
+covert inspection of June 2026 with a photo that no list has released yet. Built once per test module by the
+`matrix_world` fixture (conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver
-from PIL import Image
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -41,8 +39,7 @@ from inspections.models import (
 )
 from rankings.models import RankingPublication
 from rankings.publication import publication_draft, publication_publish, publication_review
-
-from .rankings_support import Versions, add_inspection, add_photo, local
+from tests.rankings.support import Versions, add_inspection, add_photo, local
 
 User = get_user_model()
 TAGS = {"A": "甲", "B": "乙"}
@@ -151,31 +148,6 @@ class World:
             client.force_login(user)
         return client
 
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media_root = tmp_path_factory.mktemp("matrix-media")
-    with django_db_blocker.unblock(), transaction.atomic():
-        versions = Versions()
-        streets = {t: build_street(t, versions, media_root) for t in "AB"}
-        superuser = User.objects.create_superuser("root", "root@example.cn", None)
-        no_profile = User.objects.create_user("nobody", is_staff=True)
-        no_profile.user_permissions.set(Permission.objects.all())
-        yield World(streets=streets, superuser=superuser, no_profile=no_profile, versions=versions)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def photo_files(world, _fast_and_isolated, settings):
-    """The photos' files, in this test's MEDIA_ROOT and PRIVATE_MEDIA_ROOT."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (120, 160, 90)).save(buffer, "JPEG")
-    for photo in (photo for data in world.streets.values() for photo in (data.photo, data.unreleased_photo)):
-        for root, rel in ((settings.MEDIA_ROOT, photo.display), (settings.MEDIA_ROOT, photo.thumbnail),
-                          (settings.PRIVATE_MEDIA_ROOT, photo.original)):
-            target = Path(root) / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(buffer.getvalue())
 
 
 # --- reading answers and stored state -----------------------------------------------------------------------

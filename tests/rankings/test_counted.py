@@ -9,7 +9,8 @@ from checklists.models import PlaceKind, Regime
 from inspections.models import Inspection
 from rankings.models import PlaceScore
 from rankings.scores import place_score_refresh, scores_rebuild
-from tests.inspections.rankings_support import Versions, build_inspection, local, make_place, make_street
+
+from .support import Versions, build_inspection, local, make_place, make_street
 
 pytestmark = pytest.mark.django_db
 COVERT = Regime.MONTHLY_COVERT

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from checklists.models import PlaceKind, Regime
 from inspections.models import Profile, Role
 from rankings.publication import publication_draft
-from tests.inspections.rankings_support import Versions, add_inspection, add_photo, local, make_place, make_street
+
+from .support import Versions, add_inspection, add_photo, local, make_place, make_street
 
 pytestmark = pytest.mark.django_db
 

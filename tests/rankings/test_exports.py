@@ -12,14 +12,13 @@ from inspections.models import Place
 from inspections.xlsx import sheet_append
 from rankings.publication import publication_draft, publication_publish, publication_review
 
-from .rankings_support import add_inspection, local
-from .test_publication import street_may  # noqa: F401  (shared fixture)
+from .support import add_inspection, local
 
 pytestmark = pytest.mark.django_db
 COVERT = Regime.MONTHLY_COVERT
 
 
-def test_list_export_matches_the_published_snapshot(client, street_may):  # noqa: F811
+def test_list_export_matches_the_published_snapshot(client, street_may):
     s = street_may
     draft = publication_draft(street=s["street"], period_kind="month", period="2026-05", user=s["admin"])
     publication_review(publication=draft, key=f"place:{s['bad'].id}", photo_ids=[])
@@ -40,7 +39,7 @@ def test_list_export_matches_the_published_snapshot(client, street_may):  # noqa
     assert black[10] == "是" and "检查项D" in black[11]
 
 
-def test_ledger_export_lists_every_complete_inspection_of_the_period(client, street_may):  # noqa: F811
+def test_ledger_export_lists_every_complete_inspection_of_the_period(client, street_may):
     s = street_may
     client.force_login(s["admin"])
     response = client.get("/staff/ledger.xlsx", {"street": s["street"].pk, "period_kind": "month",
@@ -74,7 +73,7 @@ def _as_read_back(text: str) -> str:
     return text.replace("\r", "\n")  # XML turns a bare CR into LF; the export writes LF itself
 
 
-def test_text_that_looks_like_a_formula_stays_text_in_both_exports(client, street_may):  # noqa: F811
+def test_text_that_looks_like_a_formula_stays_text_in_both_exports(client, street_may):
     s = street_may
     # Place names (list and ledger), a community name and a void reason: all typed by people.
     places = [s["good"], s["bad"], s["bad"].parent]

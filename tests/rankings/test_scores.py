@@ -17,7 +17,7 @@ from rankings.lists import compute_lists, list_scores
 from rankings.models import PlaceScore
 from rankings.rules import RankingPolicy
 
-from .rankings_support import Versions, add_inspection, local, make_place, make_street
+from .support import Versions, add_inspection, local, make_place, make_street
 
 pytestmark = pytest.mark.django_db
 COVERT, ASSESS = Regime.MONTHLY_COVERT, Regime.QUARTERLY_ASSESSMENT
@@ -131,7 +131,8 @@ def test_trend_compares_with_the_previous_period_as_computed(worked):
     assert (unit["score"], unit["trend"]) == (950, 49)
 
 
-def test_void_and_restore_update_scores_and_rebuild_agrees(worked):
+def test_void_and_restore_reach_the_scores_through_the_signal_and_rebuild_agrees(worked):
+    """The one place the rankings app hears of a change: `inspection_changed`, sent by the inspections app."""
     x = worked["X"]
     inspection = x.inspections.get(score_tenths=775)
     inspection.voided = True

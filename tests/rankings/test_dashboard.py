@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from checklists.models import PlaceKind, Regime
 from inspections.selectors.coverage import coverage_for, flagged_inspections
 
-from .rankings_support import Versions, add_inspection, local, make_place, make_street
+from .support import Versions, add_inspection, local, make_place, make_street
 
 pytestmark = pytest.mark.django_db
 

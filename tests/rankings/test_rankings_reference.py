@@ -12,12 +12,11 @@ from django.core.management import call_command
 
 from checklists.models import Item, PlaceKind, Regime
 from inspections.models import Answer, Inspection, Place, PropertyCompany
-from inspections.signals import inspection_changed
 from rankings.lists import compute_lists
 from rankings.models import PlaceScore
 from rankings.rules import RankingPolicy
 
-from .rankings_support import Versions, answers_for, build_inspection, local, make_place, make_street
+from .support import Versions, answers_for, build_inspection, local, make_place, make_street, rescore
 
 pytestmark = pytest.mark.django_db
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -277,6 +276,14 @@ def seeded_history(rng, versions, count=5200):
     return street, rows
 
 
+def voids_toggled(rng, rows, count):
+    """Voids or restores `count` of the inspections, each followed by the update the sync code triggers."""
+    for inspection in rng.sample(rows, count):
+        inspection.voided = not inspection.voided
+        inspection.save(update_fields=["voided"])
+        rescore(inspection)
+
+
 def stored_scores():
     return sorted(PlaceScore.objects.values_list("place_id", "regime", "period", "sum_tenths", "count",
                                                  "veto_count", "composite", "composite_vetoed"))
@@ -289,12 +296,9 @@ def test_engine_agrees_with_an_independent_reference_over_a_random_history():
     assert len(rows) >= 5000
 
     call_command("rebuild_scores", verbosity=0)
-    # Later voids and restores arrive through the signal, as from the sync code; the incremental
+    # Later voids and restores, each followed by the update the sync code triggers; the incremental
     # updates must leave exactly what a full rebuild computes.
-    for inspection in rng.sample(rows, 300):
-        inspection.voided = not inspection.voided
-        inspection.save(update_fields=["voided"])
-        inspection_changed.send(sender=Inspection, inspection=inspection)
+    voids_toggled(rng, rows, 300)
     incremental = stored_scores()
     call_command("rebuild_scores", verbosity=0)
     assert stored_scores() == incremental and len(incremental) > 500
@@ -327,16 +331,13 @@ def test_engine_agrees_with_an_independent_reference_over_a_random_history():
 
 
 def test_incremental_scores_from_nothing_equal_a_rebuild():
-    """Every inspection signalled as it completes (the sync path), then voids and restores."""
+    """Every inspection scored as it completes (as on the sync path), then voids and restores."""
     rng = random.Random(99)
     _street, rows = seeded_history(rng, Versions(), count=800)
     assert not PlaceScore.objects.exists()
     for inspection in rows:
-        inspection_changed.send(sender=Inspection, inspection=inspection)
-    for inspection in rng.sample(rows, 100):
-        inspection.voided = not inspection.voided
-        inspection.save(update_fields=["voided"])
-        inspection_changed.send(sender=Inspection, inspection=inspection)
+        rescore(inspection)
+    voids_toggled(rng, rows, 100)
     incremental = stored_scores()
     call_command("rebuild_scores", verbosity=0)
     assert stored_scores() == incremental

@@ -11,7 +11,7 @@ from inspections.models import PropertyCompany
 from rankings.lists import compute_lists
 from rankings.publication import publication_draft, publication_publish, publication_review
 
-from .rankings_support import Versions, add_inspection, local, make_place, make_street
+from .support import Versions, add_inspection, local, make_place, make_street
 
 pytestmark = pytest.mark.django_db
 

@@ -1,23 +1,16 @@
 """The desk pages drive the whole publication flow over HTTP; only admins may publish."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from inspections.models import Profile, Role
+from inspections.models import Role
 from rankings.models import RankingPublication
 
-from .test_publication import street_may  # noqa: F401  (shared fixture)
+from .support import user_with
 
 pytestmark = pytest.mark.django_db
 
 
-def user_with(role, street, name):
-    user = get_user_model().objects.create_user(name, password="x")
-    Profile.objects.create(user=user, role=role, street=street, display_name=name)
-    return user
-
-
-def test_admin_computes_reviews_and_publishes_through_the_pages(client, street_may):  # noqa: F811
+def test_admin_computes_reviews_and_publishes_through_the_pages(client, street_may):
     s = street_may
     client.force_login(s["admin"])
     assert client.get("/staff/rankings/").status_code == 200
@@ -52,7 +45,7 @@ def test_admin_computes_reviews_and_publishes_through_the_pages(client, street_m
     assert (draft.state, second.state, second.revision_reason) == ("superseded", "published", "复核更正")
 
 
-def test_bad_input_is_a_message_not_an_error(client, street_may):  # noqa: F811
+def test_bad_input_is_a_message_not_an_error(client, street_may):
     client.force_login(street_may["admin"])
     response = client.post("/staff/rankings/draft/", {"street": street_may["street"].pk, "period_kind": "month",
                                                       "period": "May"}, follow=True)
@@ -68,7 +61,7 @@ def test_bad_input_is_a_message_not_an_error(client, street_may):  # noqa: F811
     assert not RankingPublication.objects.exists()
 
 
-def test_who_may_see_and_who_may_publish(client, street_may):  # noqa: F811
+def test_who_may_see_and_who_may_publish(client, street_may):
     s = street_may
     inspector = user_with(Role.STREET_INSPECTOR, s["street"], "insp")
     company = user_with(Role.COMPANY_USER, s["street"], "pm")

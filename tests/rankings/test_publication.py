@@ -1,10 +1,8 @@
 """Draft → review → publish → revise; a published snapshot never changes afterwards."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from checklists.models import PlaceKind, Regime
-from inspections.signals import inspection_changed
+from checklists.models import Regime
 from rankings.models import RankingPublication
 from rankings.publication import (
     PublicationError,
@@ -13,29 +11,10 @@ from rankings.publication import (
     publication_review,
 )
 
-from .rankings_support import Versions, add_inspection, add_photo, local, make_place, make_street
+from .support import add_inspection, local, rescore
 
 pytestmark = pytest.mark.django_db
 COVERT = Regime.MONTHLY_COVERT
-
-
-@pytest.fixture
-def street_may(settings):
-    versions = Versions()
-    street = make_street()
-    k = make_place(street, PlaceKind.COMMUNITY, "K", "K社区")
-    good = make_place(street, PlaceKind.COMPOUND, "G", "好小区", parent=k)
-    bad = make_place(street, PlaceKind.COMPOUND, "B", "差小区", parent=k)
-    other = make_place(street, PlaceKind.COMPOUND, "O", "其他小区", parent=k)
-    add_inspection(good, COVERT, local(2026, 5, 5), 960, versions=versions)
-    bad_inspection = add_inspection(bad, COVERT, local(2026, 5, 6), 700, versions=versions, vetoed=True)
-    other_inspection = add_inspection(other, COVERT, local(2026, 5, 7), 850, versions=versions)
-    admin = get_user_model().objects.create_user("chief", password="x", is_superuser=True, is_staff=True)
-    return {
-        "street": street, "good": good, "bad": bad, "versions": versions, "admin": admin,
-        "bad_photo": add_photo(bad_inspection, settings.MEDIA_ROOT),
-        "other_photo": add_photo(other_inspection, settings.MEDIA_ROOT),
-    }
 
 
 def test_publish_freezes_the_lists_and_later_changes_do_not_touch_them(street_may):
@@ -70,7 +49,7 @@ def test_publish_freezes_the_lists_and_later_changes_do_not_touch_them(street_ma
     voided = s["bad"].inspections.get()
     voided.voided = True
     voided.save()
-    inspection_changed.send(sender=type(voided), inspection=voided)
+    rescore(voided)
     assert RankingPublication.objects.get(pk=published.pk).data == frozen
     with pytest.raises(PublicationError):
         publication_review(publication=published, key=bad_key, photo_ids=[])

@@ -6,29 +6,15 @@ import pytest
 from django.core.cache import cache
 from rest_framework.throttling import ScopedRateThrottle
 
-from rankings.publication import publication_draft, publication_publish, publication_review
+from rankings.publication import publication_draft
 
-from .test_public_pages import assert_nothing_personal
-from .test_publication import street_may  # noqa: F401  (shared fixture)
+from .support import assert_nothing_personal
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def published(street_may):  # noqa: F811
-    s = street_may
-    draft = publication_draft(street=s["street"], period_kind="month", period="2026-05", user=s["admin"])
-    publication_review(publication=draft, key=f"place:{s['bad'].id}", photo_ids=[s["bad_photo"].id])
-    return {**s, "pub": publication_publish(publication=draft, user=s["admin"]), "draft": draft}
-
-
-def test_lists_and_a_list_as_published(client, published):
-    pub = published["pub"]
+def test_lists_and_a_list_as_published(client, published_list):
+    pub = published_list["pub"]
     index = client.get("/api/v1/public/lists/")
     assert index.status_code == 200
     assert [(r["id"], r["period"], r["state"], r["superseded_by"]) for r in index.json()] == [
@@ -43,21 +29,21 @@ def test_lists_and_a_list_as_published(client, published):
     assert compounds["red"] == ["G"] and compounds["black"] == ["B"]
     black = compounds["entries"][2]
     assert black["reasons"][0] == {"code": "D", "label": "检查项D", "lost": "10.0", "veto": True}
-    assert black["photos"][0] == {"url": f"/photos/{published['bad_photo'].uuid}/display/",
-                                  "thumbnail_url": f"/photos/{published['bad_photo'].uuid}/thumbnail/",
+    assert black["photos"][0] == {"url": f"/photos/{published_list['bad_photo'].uuid}/display/",
+                                  "thumbnail_url": f"/photos/{published_list['bad_photo'].uuid}/thumbnail/",
                                   "item_code": "D"}
     assert_nothing_personal(json.dumps(body, ensure_ascii=False))
 
 
-def test_drafts_are_not_served_and_errors_are_json(client, published):
-    publication_draft(street=published["street"], period_kind="month", period="2026-05", user=None)
-    draft = published["pub"].__class__.objects.get(state="draft")
+def test_drafts_are_not_served_and_errors_are_json(client, published_list):
+    publication_draft(street=published_list["street"], period_kind="month", period="2026-05", user=None)
+    draft = published_list["pub"].__class__.objects.get(state="draft")
     response = client.get(f"/api/v1/public/lists/{draft.pk}/")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
     assert client.post("/api/v1/public/lists/").status_code == 405  # read-only
 
 
-def test_public_api_is_in_the_schema_and_throttled(client, published, monkeypatch):
+def test_public_api_is_in_the_schema_and_throttled(client, published_list, monkeypatch):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
     assert "/api/v1/public/lists/" in schema and "/api/v1/public/lists/{id}/" in schema
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"public": "2/min"})

@@ -8,7 +8,7 @@ from inspections.models import Profile, PropertyCompany, Role
 from inspections.selectors.inspections import inspections_visible_to
 from rankings.publication import publication_draft, publication_publish
 
-from .rankings_support import Versions, add_inspection, local, make_place, make_street
+from .support import Versions, add_inspection, local, make_place, make_street
 
 pytestmark = pytest.mark.django_db
 

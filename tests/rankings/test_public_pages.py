@@ -5,38 +5,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from PIL import Image
 
 from rankings.publication import publication_draft, publication_publish, publication_review
 
-from .test_publication import street_may  # noqa: F401  (shared fixture)
+from .support import assert_nothing_personal
 
 pytestmark = pytest.mark.django_db
-PRIVATE_BITS = ["inspector-x", "chief", "29.56", "106.55", "lat", "lng", "originals/", "exif", "uploader"]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def published(street_may):  # noqa: F811
-    s = street_may
-    draft = publication_draft(street=s["street"], period_kind="month", period="2026-05", user=s["admin"])
-    publication_review(publication=draft, key=f"place:{s['bad'].id}", photo_ids=[s["bad_photo"].id])
-    return {**s, "pub": publication_publish(publication=draft, user=s["admin"])}
-
-
-def assert_nothing_personal(text: str):
-    lowered = text.lower()
-    for bit in PRIVATE_BITS:
-        assert bit not in lowered, bit
-
-
-def test_index_and_list_page_show_the_published_lists(client, published):
-    pub = published["pub"]
+def test_index_and_list_page_show_the_published_lists(client, published_list):
+    pub = published_list["pub"]
     index = client.get("/public/")
     assert index.status_code == 200
     assert f"/public/lists/{pub.pk}/" in index.content.decode()
@@ -46,24 +25,24 @@ def test_index_and_list_page_show_the_published_lists(client, published):
     assert page.status_code == 200 and "max-age=60" in page["Cache-Control"]
     for shown in ["好小区", "96.0", "差小区", "70.0", "红榜", "黑榜", "一票否决", "检查项D", "2026年5月", "新"]:
         assert shown in html, shown
-    assert f"/photos/{published['bad_photo'].uuid}/thumbnail/" in html
+    assert f"/photos/{published_list['bad_photo'].uuid}/thumbnail/" in html
     assert_nothing_personal(html)
 
 
-def test_exposure_photos_are_clean_derivatives_and_nothing_else_is_served(client, published):
-    photo = published["bad_photo"]
+def test_exposure_photos_are_clean_derivatives_and_nothing_else_is_served(client, published_list):
+    photo = published_list["bad_photo"]
     for variant in ("display", "thumbnail"):
         response = client.get(f"/photos/{photo.uuid}/{variant}/")
         assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
         image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
         assert not image.getexif() and "exif" not in image.info and "xmp" not in image.info
     assert client.get(f"/photos/{photo.uuid}/original/").status_code == 404
-    other = published["other_photo"]  # never chosen for exposure
+    other = published_list["other_photo"]  # never chosen for exposure
     assert client.get(f"/photos/{other.uuid}/display/").status_code == 404
 
 
-def test_poster_is_printable_with_a_qr_code_to_the_online_list(client, published, settings):
-    pub = published["pub"]
+def test_poster_is_printable_with_a_qr_code_to_the_online_list(client, published_list, settings):
+    pub = published_list["pub"]
     response = client.get(f"/public/lists/{pub.pk}/poster/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -74,8 +53,8 @@ def test_poster_is_printable_with_a_qr_code_to_the_online_list(client, published
     assert_nothing_personal(html.replace("<svg", ""))
 
 
-def test_drafts_are_not_public_and_a_revision_shows_on_the_old_page(client, published):
-    s, pub = published, published["pub"]
+def test_drafts_are_not_public_and_a_revision_shows_on_the_old_page(client, published_list):
+    s, pub = published_list, published_list["pub"]
     draft = publication_draft(street=s["street"], period_kind="month", period="2026-05", user=s["admin"])
     assert client.get(f"/public/lists/{draft.pk}/").status_code == 404
     assert client.get(f"/public/lists/{pub.pk}/").status_code == 200  # cached before the revision

@@ -1,0 +1,70 @@
+"""What the browser tests do in the PWA, as a person would: log in, wait for the service worker, inspect.
+
+Not a test module; the `street` fixture these steps expect is in conftest.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+PHOTOS = Path(__file__).resolve().parents[1] / "fixtures" / "photos"
+PASSWORD = "correct horse"
+STATION_LAT, STATION_LNG = Decimal("29.563000"), Decimal("106.456000")
+SYNC_TIMEOUT_MS = 60_000
+
+
+CACHED_PATHS = """async () => {
+  const paths = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) paths.push(new URL(request.url).pathname);
+  }
+  return paths;
+}"""
+
+
+def log_in(page, username="wang"):
+    page.goto("/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#place-list a.place")
+
+
+def wait_for_worker(page):
+    """The service worker controls the page (so a reload works offline)."""
+    # A function, not an expression string: Playwright evals strings in the page, which its CSP forbids.
+    page.wait_for_function("() => navigator.serviceWorker?.controller != null", timeout=20_000)
+
+
+def inspect_station(page, *, photo: str, fail_bs01: bool = False, reload_midway: bool = False) -> str:
+    """Runs the monthly covert checklist at the bin station; returns the provisional score shown."""
+    page.click("#tabs a[data-tab=places]")
+    page.click("a.place[data-code='LF-01-01-BS01']")
+    page.check("input[name=regime][value=monthly_covert]")
+    page.click("#start-inspection")
+    page.wait_for_selector("#item-BS06")
+    page.check(f"#item-BS01 input[value={'fail' if fail_bs01 else 'pass'}]")
+    page.fill("input[name=answer-BS06-checked]", "12")
+    page.fill("input[name=answer-BS06-wrong]", "2")
+    page.press("input[name=answer-BS06-wrong]", "Tab")
+    page.check("#item-BS08 input[value=pass]")
+    page.set_input_files("#photo-BS06", str(PHOTOS / photo))
+    page.wait_for_selector("#item-BS06 .photos img")
+    page.set_input_files("#photo-BS08", str(PHOTOS / "gps" / "DSCN0010.jpg"))
+    page.wait_for_selector("#item-BS08 .photos img")
+    if reload_midway:  # the draft is saved as it is typed: a reload (offline too) loses nothing
+        page.reload()
+        page.wait_for_selector("#item-BS08 .photos img")
+        assert page.locator(f"#item-BS01 input[value={'fail' if fail_bs01 else 'pass'}]").is_checked()
+        assert page.input_value("input[name=answer-BS06-wrong]") == "2"
+        assert page.locator("#item-BS06 .photos img").count() == 1
+    if fail_bs01:
+        page.click("#finish")
+        page.wait_for_selector("#finish-error:has-text('BS01')")
+        page.set_input_files("#photo-BS01", str(PHOTOS / "gps" / "DSCN0012.jpg"))
+        page.wait_for_selector("#item-BS01 .photos img")
+    score = page.get_attribute("#provisional-score", "data-score")
+    page.click("#finish")
+    page.wait_for_selector("#outbox-list")
+    return score
