@@ -90,6 +90,6 @@ def ledger_workbook(*, street: Street, period_kind: str, period: str) -> bytes:
             _points(i.score_tenths), i.get_grade_display() if i.grade else "",
             _("是") if i.vetoed else "", _("是") if i.voided else "", i.void_reason,
             (profile.display_name if profile and profile.display_name else i.uploader.get_username()),
-            "、".join(i.flags or []), "、".join(failed.get(i.id, [])),
+            "、".join(i.flag_labels), "、".join(failed.get(i.id, [])),
         ])
     return _finish(workbook)
