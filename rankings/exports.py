@@ -15,7 +15,7 @@ from inspections.models import Answer, Inspection, Street
 from inspections.xlsx import sheet_append
 
 from .models import RankingPublication
-from .present import list_title, present_lists
+from .present import list_title, period_label, present_lists
 
 
 def _points(tenths: int | None) -> Decimal | None:
@@ -76,7 +76,8 @@ def ledger_workbook(*, street: Street, period_kind: str, period: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("检查台账")
-    sheet_append(sheet, [_("%(street)s 检查台账 %(period)s") % {"street": street.name, "period": period}])
+    sheet_append(sheet, [_("%(street)s 检查台账 %(period)s") % {"street": street.name,
+                                                              "period": period_label(period_kind, period)}])
     sheet_append(sheet, [_("检查时间"), _("场所"), _("编码"), _("类型"), _("检查制度"), _("检查表"),
                          _("得分"), _("等级"), _("一票否决"), _("作废"), _("作废原因"), _("检查人"), _("标记"),
                          _("不合格项")])
