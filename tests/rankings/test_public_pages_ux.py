@@ -93,6 +93,15 @@ def test_the_first_page_of_a_list_is_small_and_leads_to_each_category(client, oc
     assert client.get(f"/public/lists/{october.pk}/nothing/").status_code == 404
 
 
+def test_every_demo_list_page_is_small(client, october):
+    sizes = {}
+    for publication in RankingPublication.objects.filter(state="published").order_by("period"):
+        html = client.get(f"/public/lists/{publication.pk}/").content
+        sizes[publication.period] = (len(html), len(gzip.compress(html)))
+    print("list pages (HTML, gzip):", sizes)  # noqa: T201 (the measurement)
+    assert len(sizes) == 7 and all(compressed <= FIRST_SCREEN_LIMIT for _html, compressed in sizes.values())
+
+
 def test_the_first_page_stays_small_however_many_places_a_street_has(client, october):
     def thousands(data):
         compounds = data["categories"][0]
