@@ -6,7 +6,9 @@ files when the worker is requested, so a deploy that changes any of them install
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import io
 import json
 import re
 from pathlib import Path
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from PIL import Image
 
 PWA_DIR = Path(settings.BASE_DIR) / "pwa"
 SHELL_TEMPLATE = "app/shell.html"
@@ -79,4 +82,21 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     # Browsers check for a new worker on navigation; never let an HTTP cache hide a deploy.
     response["Cache-Control"] = "no-cache, no-store"
     response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@functools.cache
+def _favicon_bytes() -> bytes:
+    # The PWA's icon, as an ICO file with the sizes browsers ask for in a tab or a bookmark.
+    buffer = io.BytesIO()
+    with Image.open(PWA_DIR / "icons" / "icon-192.png") as icon:
+        icon.save(buffer, format="ICO", sizes=[(16, 16), (32, 32), (48, 48)])
+    return buffer.getvalue()
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on every page that names no icon (the public and desk pages)."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
     return response

@@ -32,14 +32,20 @@ from django.contrib.admin import site as admin_site
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .models import LoginFailureCount
+from .scopes import is_staff_reader
 
 logger = logging.getLogger(__name__)
 
@@ -226,8 +232,34 @@ class GuardedModelBackend(ModelBackend):
         return user
 
 
+def _desk_only(user) -> bool:
+    """Street staff who may read the desk pages (/staff/) but not the admin."""
+    return user.is_authenticated and not user.is_staff and is_staff_reader(user)
+
+
+def _phone_app_url(request: HttpRequest | None) -> str:
+    path = reverse("app-shell")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 class GuardedAdminAuthenticationForm(AdminAuthenticationForm):
-    """The admin login form (also the staff pages' login) says so when the login is locked."""
+    """The one login for the admin and the desk pages: admin users (is_staff) and every desk role (street admin,
+    street inspector) get in; people whose work is on the phone are told where to go. Says so when the login is
+    locked."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _lazy("用户名或密码不正确。请注意区分大小写。"),
+    }
+
+    def confirm_login_allowed(self, user) -> None:
+        AuthenticationForm.confirm_login_allowed(self, user)  # active; the admin's is_staff check is replaced
+        if not (user.is_staff or is_staff_reader(user)):
+            raise ValidationError(
+                _("此账号没有工作台权限：社区级指导员、科室和物业服务企业的账号在手机巡查应用中使用。"
+                  "请在手机浏览器打开 %(url)s 登录。") % {"url": _phone_app_url(self.request)},
+                code="no_desk_role",
+            )
 
     def get_invalid_login_error(self) -> ValidationError:
         lockout = lockout_of(self.request)
@@ -236,11 +268,25 @@ class GuardedAdminAuthenticationForm(AdminAuthenticationForm):
         return super().get_invalid_login_error()
 
 
+def _desk_next(request: HttpRequest) -> str:
+    """Where a desk-only person goes after logging in: the desk page they asked for, else the dashboard."""
+    desk = reverse("staff-dashboard")
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                              require_https=request.is_secure())
+    return wanted if allowed and wanted.startswith(desk) else desk
+
+
 def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-    """The admin login view, answering 429 (with the form and its message) while the login is locked."""
-    response = admin_site.login(request, extra_context)
+    """The login of the admin and the desk pages, answering 429 (with the form and its message) while the login
+    is locked. Desk-only staff are sent to the desk pages, never to the admin they may not use."""
+    if request.method == "GET" and _desk_only(request.user):
+        return redirect(_desk_next(request))
+    response = admin_site.login(request, {"title": _("工作人员登录"), **(extra_context or {})})
     lockout = lockout_of(request)
     if lockout is not None:
         response.status_code = 429
         response["Retry-After"] = str(lockout.retry_after)
+    elif response.status_code == 302 and _desk_only(request.user):
+        response["Location"] = _desk_next(request)
     return response

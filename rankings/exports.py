@@ -15,7 +15,7 @@ from inspections.models import Answer, Inspection, Street
 from inspections.xlsx import sheet_append
 
 from .models import RankingPublication
-from .present import list_title, present_lists
+from .present import list_title, period_label, present_lists
 
 
 def _points(tenths: int | None) -> Decimal | None:
@@ -76,7 +76,8 @@ def ledger_workbook(*, street: Street, period_kind: str, period: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("检查台账")
-    sheet_append(sheet, [_("%(street)s 检查台账 %(period)s") % {"street": street.name, "period": period}])
+    sheet_append(sheet, [_("%(street)s 检查台账 %(period)s") % {"street": street.name,
+                                                              "period": period_label(period_kind, period)}])
     sheet_append(sheet, [_("检查时间"), _("场所"), _("编码"), _("类型"), _("检查制度"), _("检查表"),
                          _("得分"), _("等级"), _("一票否决"), _("作废"), _("作废原因"), _("检查人"), _("标记"),
                          _("不合格项")])
@@ -90,6 +91,6 @@ def ledger_workbook(*, street: Street, period_kind: str, period: str) -> bytes:
             _points(i.score_tenths), i.get_grade_display() if i.grade else "",
             _("是") if i.vetoed else "", _("是") if i.voided else "", i.void_reason,
             (profile.display_name if profile and profile.display_name else i.uploader.get_username()),
-            "、".join(i.flags or []), "、".join(failed.get(i.id, [])),
+            "、".join(i.flag_labels), "、".join(failed.get(i.id, [])),
         ])
     return _finish(workbook)

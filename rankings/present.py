@@ -7,10 +7,13 @@ Photo URLs point at the checked view (Photo.file_url), never at a folder.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from checklists.periods import PeriodKind, period_bounds, period_parts
 from inspections.models import Photo
 
 from .models import RankingPublication
@@ -34,14 +37,19 @@ def trend_text(trend: int | None) -> str:
 
 
 def period_label(kind: str, period: str) -> str:
-    if kind == "week":
-        year, week = period.split("-W")
-        return _("%(y)s年第%(w)s周") % {"y": year, "w": int(week)}
-    if kind == "month":
-        year, month = period.split("-")
-        return _("%(y)s年%(m)s月") % {"y": year, "m": int(month)}
-    year, quarter = period.split("-Q")
-    return _("%(y)s年第%(q)s季度") % {"y": year, "q": quarter}
+    """A period key in words, for every page, poster and export: "2026年第49周（11月30日—12月6日）",
+    "2026年11月", "2026年第4季度" (English: "Week 49, 2026 (30 Nov – 6 Dec)", "November 2026", "Q4 2026")."""
+    year, number = period_parts(kind, period)
+    start, end = period_bounds(kind, period)
+    if kind == PeriodKind.WEEK:
+        day = _("n月j日")  # a date format (Django's `date` filter); English "j M"
+        return _("%(y)s年第%(w)s周（%(start)s—%(end)s）") % {
+            "y": year, "w": number, "start": date_format(start.date(), day),
+            "end": date_format((end - dt.timedelta(days=1)).date(), day),
+        }
+    if kind == PeriodKind.MONTH:
+        return date_format(start.date(), _("Y年n月"))  # English "F Y"
+    return _("%(y)s年第%(q)s季度") % {"y": year, "q": number}
 
 
 def list_title(publication: RankingPublication) -> str:
@@ -94,3 +102,9 @@ def present_lists(publication: RankingPublication, photos: dict[int, Photo] | No
                               for r in cat["not_inspected"]],
         })
     return out
+
+
+def grade_counts(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """How many entries have each grade, best grade first (for a list's summary)."""
+    return [{"grade": grade, "label": str(label), "count": sum(e["grade"] == grade for e in entries)}
+            for grade, label in GRADE_LABELS.items()]

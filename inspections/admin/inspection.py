@@ -21,22 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from inspections.errors import DomainError
+from inspections.flags import FLAG_LABELS, flag_labels
 from inspections.models import Answer, Inspection, Photo, ScopeReview
 from inspections.scopes import may_manage_people
 from inspections.services.outbox_import import OutboxFileError, outbox_import
 from inspections.services.sync import inspection_count_out_of_scope, inspection_restore, inspection_void
 
 from .scoping import ScopedInlineMixin, StreetScopedAdmin
-
-FLAG_LABELS = {
-    "no_fix": _("无定位"),
-    "poor_accuracy": _("定位精度差"),
-    "far_from_place": _("距场所过远"),
-    "mock_location": _("模拟定位"),
-    "clock_skew": _("设备时钟偏差"),
-    "photo_refused": _("照片被拒收"),
-    "out_of_scope": _("超出检查范围"),
-}
 
 
 class FlagFilter(admin.SimpleListFilter):
@@ -150,7 +141,7 @@ class InspectionAdmin(StreetScopedAdmin):
 
     @admin.display(description=_("标记"))
     def flag_list(self, inspection: Inspection) -> str:
-        return "、".join(str(FLAG_LABELS.get(flag, flag)) for flag in inspection.flags)
+        return "、".join(flag_labels(inspection.flags))
 
     def _with_reason(self, request: HttpRequest, queryset: QuerySet, *, action: str, title: str, explain: str,
                      apply_one, done: str) -> HttpResponse | None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checklists.models import ChecklistVersion, Regime
 
+from ..flags import flag_labels
 from .places import Place
 
 
@@ -110,6 +111,11 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place.name} {self.get_regime_display()} {self.inspected_at:%Y-%m-%d}"
+
+    @property
+    def flag_labels(self) -> list[str]:
+        """The flags in words (inspections/flags.py), for staff pages."""
+        return flag_labels(self.flags)
 
     @property
     def counts(self) -> bool:

@@ -65,7 +65,7 @@ def flagged_inspections(*, street: Street, since: dt.datetime, limit: int = 200)
         # Out of scope and not yet judged: listed however long ago it was done (an outbox import may be late).
         Inspection.objects.filter(Q(inspected_at__gte=since) | Q(scope_review=ScopeReview.PENDING),
                                   place__street=street, voided=False)
-        .exclude(flags=[]).select_related("place", "uploader").order_by("-inspected_at")
+        .exclude(flags=[]).select_related("place", "uploader__profile").order_by("-inspected_at")
     )
     out = []
     for inspection in candidates.iterator(chunk_size=500):

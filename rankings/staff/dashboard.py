@@ -35,7 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         context["coverage"] = coverage_for(street=chosen, moment=now)
         context["flagged"] = flagged_inspections(street=chosen, since=now - dt.timedelta(days=31))
-        context["periods"] = {k: period_of(k, now) for k in PeriodKind.values}
+        context["periods"] = {k: period_label(k, period_of(k, now)) for k in PeriodKind.values}
     return render_page(request, "dashboard.html", context)
 
 

@@ -162,6 +162,9 @@ ROUTES: dict[str, tuple[Probe, ...]] = {
     "public:index": (PUBLIC,),
     "public:list": (Probe(reach=frozenset(WHO), public=True, kwargs={"pk": _pub("published")}),),
     "public:poster": (Probe(reach=frozenset(WHO), public=True, kwargs={"pk": _pub("published")}),),
+    "public:category": (Probe(reach=frozenset(WHO), public=True, kwargs={"pk": _pub("published"),
+                                                                          "category": lambda d: "compound"}),),
+    "public:rules": (PUBLIC,),
     # Photo files (inspections/media.py): an exposure photo's display copy is public while its list is published;
     # the original is for the street's staff only
     "photo-file": (
@@ -171,6 +174,7 @@ ROUTES: dict[str, tuple[Probe, ...]] = {
     ),
     # Staff desk pages
     "staff-labels": (Probe(reach=INSPECTORS),),
+    "staff-logout": (Probe(method="POST", reach=NOBODY, other="hide", aimed=False, success=302),),
     "staff-dashboard": (Probe(other="hide", query=lambda d: {"street": d.street.pk}),),
     "staff-place-history": (Probe(kwargs={"pk": lambda d: d.good.pk}),),
     "staff-rankings": (Probe(other="hide", aimed=False),),
@@ -190,6 +194,7 @@ ROUTES: dict[str, tuple[Probe, ...]] = {
     "app-shell": (STATIC,),
     "app-qr": (STATIC,),
     "app-serviceworker": (STATIC,),
+    "favicon": (PUBLIC,),  # an image: bytes, no street data
     "serviceworker": (STATIC,),
     "manifest": (STATIC,),
     "offline": (STATIC,),

@@ -58,10 +58,10 @@ def test_dashboard_and_place_history_pages(client, street_june):
     page = client.get("/staff/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "本周指导 1/2" in html and "far_from_place" in html and "乙小区" in html
+    assert "本周指导 1/2" in html and "距场所过远" in html and "far_from_place" not in html and "乙小区" in html
     history = client.get(f"/staff/places/{s['A'].pk}/history/")
     html = history.content.decode()
     assert history.status_code == 200 and html.count("<svg") == 3
     assert "<polyline" in html and "91.0" in html  # May covert composite
-    assert "2026-05" in html and "2026-Q2" in html
+    assert "2026年5月" in html and "2026年第2季度" in html
     assert client.get("/staff/places/999999/history/").status_code == 404

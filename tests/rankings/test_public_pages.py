@@ -23,10 +23,14 @@ def test_index_and_list_page_show_the_published_lists(client, published_list):
     page = client.get(f"/public/lists/{pub.pk}/")
     html = page.content.decode()
     assert page.status_code == 200 and "max-age=60" in page["Cache-Control"]
-    for shown in ["好小区", "96.0", "差小区", "70.0", "红榜", "黑榜", "一票否决", "检查项D", "2026年5月", "新"]:
+    for shown in ["好小区", "96.0", "差小区", "70.0", "红榜", "黑榜", "一票否决", "检查项D", "2026年5月"]:
         assert shown in html, shown
     assert f"/photos/{published_list['bad_photo'].uuid}/thumbnail/" in html
     assert_nothing_personal(html)
+    # Each category's full ranking (with the trend) is on a page of its own.
+    table = client.get(f"/public/lists/{pub.pk}/compound/").content.decode()
+    assert "好小区" in table and "新" in table
+    assert_nothing_personal(table)
 
 
 def test_exposure_photos_are_clean_derivatives_and_nothing_else_is_served(client, published_list):
