@@ -120,6 +120,9 @@ ROUTES: dict[str, tuple[Call, ...]] = {
     "public:index": (Call(ok()),),
     "public:list": (Call(ok(), args=_published),),
     "public:poster": (Call(ok(), args=_published),),
+    "public:category": (Call(ok(), args=lambda d: {"pk": d.published.pk, "category": "compound"}),),
+    "public:rules": (Call(ok()),),
+    "favicon": (Call(ok()),),
     # Photo files: the display copy of an exposure photo on a published list is public; the original is for
     # the street's staff; whatever is refused is a 404, so that a photo's existence is never revealed
     "photo-file": (
@@ -128,6 +131,7 @@ ROUTES: dict[str, tuple[Call, ...]] = {
              args=lambda d: {"uuid": str(d.photo.uuid), "variant": "original"}),
     ),
     # Desk pages (session login)
+    "staff-logout": (Call((LOGIN,) * len(WHO), method="POST"),),  # back to the login page, whoever asks
     "staff-labels": (Call((LOGIN, 200, 200, 200, 200, 403, 403, 403)),),  # whoever may inspect the compound
     "staff-dashboard": (Call(STAFF_PAGE_UNAIMED, query=lambda d: {"street": d.street.pk}),),
     "staff-place-history": (Call(STAFF_PAGE, args=lambda d: {"pk": d.good.pk}),),
