@@ -108,8 +108,10 @@ def log_in(driver, base):
 
 
 def answer_every_item(driver):
-    """The best answer to every item on the screen, whatever its type: pass, no faults, a sample, a number, a note."""
-    for item in css(driver, "article.item[data-item]"):
+    """The best answer to every item on the screen, whatever its type: pass, no faults, a sample, a number, a note.
+    Returns how many items there were."""
+    items = css(driver, "article.item[data-item]")
+    for item in items:
         code = item.get_attribute("data-item")
         name = f"answer-{code}"
         radios = item.find_elements(By.CSS_SELECTOR, f"input[type=radio][name='{name}']")
@@ -128,6 +130,7 @@ def answer_every_item(driver):
             text[0].send_keys("WebKit")
         else:
             raise AssertionError(f"{code}: no control this test knows")
+    return len(items)
 
 
 def add_photo(driver, code, photo):
@@ -137,26 +140,30 @@ def add_photo(driver, code, photo):
 
 
 def inspect_station(driver, photos):
-    """The monthly covert checklist at the bin station, every item answered; returns the provisional score."""
+    """The monthly covert checklist at the bin station, every item answered; returns the provisional score and
+    the items photographed and answered."""
     tap(driver, wait_for(driver, "#tabs a[data-tab=places]"))
     tap(driver, wait_for(driver, "a.place[data-code='LF-01-01-BS01']"))
     tap(driver, wait_for(driver, "input[name=regime][value=monthly_covert]"))
     tap(driver, driver.find_element(By.ID, "start-inspection"))
     wait_for(driver, "#finish")
-    answer_every_item(driver)
+    answered = answer_every_item(driver)
+    photographed = []
     for code, photo in photos.items():
         add_photo(driver, code, photo)
+        photographed.append(code)
     for item in css(driver, "article.item.needs-photo"):
         code = item.get_attribute("data-item")
         if not item.find_elements(By.CSS_SELECTOR, ".photos img"):
             add_photo(driver, code, SPARE_PHOTO)
+            photographed.append(code)
     assert not [e.text for e in css(driver, ".answer-error") if e.text], "an answer was refused"
     score = driver.find_element(By.ID, "provisional-score").get_attribute("data-score")
     tap(driver, driver.find_element(By.ID, "finish"))
     wait(driver, lambda d: css(d, "#outbox-list") or any(e.text for e in css(d, "#finish-error")),
          message="finish did nothing")
     assert css(driver, "#outbox-list"), driver.find_element(By.ID, "finish-error").text
-    return score
+    return score, sorted(photographed), answered
 
 
 def test_offline_inspections_reach_the_server_exactly_once_in_webkit(street, safari, proxy):
@@ -172,7 +179,7 @@ def test_offline_inspections_reach_the_server_exactly_once_in_webkit(street, saf
     proxy.cut()
     reach = "fetch('/api/v1/', {cache: 'no-store'}).then((r) => arguments[0](r.status), () => arguments[0]('failed'))"
     assert driver.execute_async_script(reach) == "failed"  # the server is really out of reach
-    scores = [inspect_station(driver, photos) for photos in PHOTO_SETS]
+    scores, photographed, answered = zip(*(inspect_station(driver, photos) for photos in PHOTO_SETS), strict=True)
     assert driver.execute_script("return window.uncaught") == []
 
     driver.execute_script("window.beforeReload = true")
@@ -198,10 +205,11 @@ def test_offline_inspections_reach_the_server_exactly_once_in_webkit(street, saf
     assert sorted(f"{i.score:.1f}" for i in inspections) == sorted(scores)
     # WebDriver cannot grant WebKitGTK a location (Chromium's tests can): the inspections say they had no fix.
     assert all(i.lat is None and "no_fix" in i.flags for i in inspections)
+    assert [i.answers.count() for i in inspections] == list(answered)
     photos = [list(Photo.objects.filter(inspection=i)) for i in inspections]
-    assert [sorted(p.item_code for p in mine) for mine in photos] == [sorted(s) for s in PHOTO_SETS]
+    assert [sorted(p.item_code for p in mine) for mine in photos] == list(photographed)
     assert all(p.received_at and p.display and not p.refused_reason for mine in photos for p in mine)
-    assert Photo.objects.count() == 4
+    assert Photo.objects.count() == sum(map(len, photographed))  # none twice
     rotated = Photo.objects.get(inspection=inspections[0], item_code="BS06")
     assert rotated.width > rotated.height  # landscape_6 is stored turned; it arrives upright
     assert max(rotated.width, rotated.height) <= 1600
