@@ -69,7 +69,7 @@ function paintBanner() {
   banner.dataset.state = state.key;
   const action = state.action === "relogin" ? h("button", { type: "button", class: "ghost small", id: "banner-relogin" }, t("reloginNow")) : null;
   action?.addEventListener("click", () => app.go("#/login"));
-  banner.replaceChildren(h("span", {}, t(state.key)), " ", action);
+  banner.replaceChildren(...[h("span", {}, t(state.key)), action].filter(Boolean));
 }
 
 let statusTimer = null;

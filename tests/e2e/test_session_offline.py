@@ -43,7 +43,8 @@ def test_logout_is_in_the_menu_asks_first_and_waits_for_unsent_records(street, p
     assert menu and menu["x"] + menu["width"] <= 360
 
     page.click("#menu-button")
-    assert "王巡查" in page.inner_text("#menu-user")
+    assert page.inner_text("#menu-user") == "当前用户：王巡查"
+    assert "null" not in page.inner_text("#menu")
     page.click("#menu #logout")
     assert page.inner_text("#logout-confirm") == "确定退出登录吗？"
     page.click("#logout-no")
@@ -129,7 +130,7 @@ def test_the_offline_banner_and_what_upload_now_says(street, phone):
 
     phone.set_offline(True)
     page.wait_for_selector("#net-banner[data-state=bannerOffline]")
-    assert page.inner_text("#net-banner").startswith("离线")
+    assert page.inner_text("#net-banner") == "离线：记录保存在手机上，联网后自动上传"
     page.click("#tabs a[data-tab=outbox]")
     page.click("#sync-now")
     page.wait_for_selector("#sync-message[data-key=nothingToSend]")

@@ -43,9 +43,9 @@ function fill(app, panel, button) {
     ? h("button", { type: "button", class: "ghost", id: "menu-relogin" }, t("reloginNow"))
     : null;
   relogin?.addEventListener("click", () => { close(button, panel); app.go("#/login"); });
-  panel.replaceChildren(
+  panel.replaceChildren(...[
     h("p", { class: "muted", id: "menu-user" }, t("loggedInAs", { u: user.display_name || user.username || session?.username || "" })),
-    relogin, logoutButton, h("div", { id: "logout-box" }));
+    relogin, logoutButton, h("div", { id: "logout-box" })].filter(Boolean));
 }
 
 /** Puts the menu button into the header; the panel shows only while a user is logged in. */
@@ -60,13 +60,16 @@ export function setUpMenu(app) {
     panel.hidden = !opening;
     button.setAttribute("aria-expanded", String(opening));
   });
+  // Closed when the screen changes; a background re-render of the same screen (a sync, another tab's login)
+  // leaves it open under the user's finger.
+  window.addEventListener("hashchange", () => close(button, panel));
   return {
-    /** Shows the button only to a logged-in user and closes the panel on every screen change. */
+    /** Shows the button only to a logged-in user. */
     paint() {
       const session = app.session;
       button.hidden = !session || Boolean(session.expired) || Boolean(session.loggedOut);
       button.setAttribute("aria-label", t("menu"));
-      close(button, panel);
+      if (button.hidden) close(button, panel);
     },
   };
 }
