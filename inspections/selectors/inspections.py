@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checklists.models import PlaceKind, Regime
+from checklists.models import UNIT_KINDS, PlaceKind, Regime
 from checklists.periods import PeriodKind, period_bounds, period_of
 from checklists.scoring import GRADE_BANDS
 from checklists.selectors import published_versions, version_document
@@ -108,14 +108,38 @@ def inspection_history(user: AbstractBaseUser | AnonymousUser | None, *, mine: b
 
 # --- the offline pack ----------------------------------------------------------------------------------
 
-ASSIGNED_KINDS = (PlaceKind.COMPOUND, PlaceKind.BIN_STATION)
+# Weekly guidance is a community inspector's duty for the compounds and units of their communities (the places
+# the weekly lists rank under a community). A bin station is visited as part of its compound, so it is never
+# assigned on its own: marking every station too made most of a phone's list "due". Street inspectors and
+# admins may guide anywhere in the street, but no place is theirs to guide each week.
+ASSIGNED_KINDS = (PlaceKind.COMPOUND, *UNIT_KINDS)
+ASSIGNED_ROLES = (Role.COMMUNITY_INSPECTOR,)
+
+
+def weekly_assignments(user: AbstractBaseUser, places: list, *, now: datetime) -> list[dict]:
+    """The weekly-guidance visits still due this ISO week from this user: each assigned place in their scope
+    that neither itself nor one of its bin stations has had a (non-voided) weekly-guidance visit this week."""
+    if role_of(user) not in ASSIGNED_ROLES or Regime.WEEKLY_GUIDANCE not in regimes_for(user):
+        return []
+    week = period_of(PeriodKind.WEEK, now)
+    start, end = period_bounds(PeriodKind.WEEK, week)
+    visits = Inspection.objects.filter(
+        regime=Regime.WEEKLY_GUIDANCE, voided=False, inspected_at__gte=start, inspected_at__lt=end,
+        place__in=places_inspectable_by(user).values("pk"),
+    ).values_list("place_id", "place__kind", "place__parent_id")
+    visited = {parent if kind == PlaceKind.BIN_STATION else place for place, kind, parent in visits}
+    due_by = (end - timedelta(days=1)).date().isoformat()
+    return [
+        {"place": p.code, "regime": Regime.WEEKLY_GUIDANCE.value, "period": week, "due_by": due_by}
+        for p in places
+        if p.kind in ASSIGNED_KINDS and p.pk not in visited
+    ]
 
 
 def pack_for(user: AbstractBaseUser, *, now: datetime | None = None) -> dict:
     """Everything a phone needs to work offline for days (SYNC.md rule 8), minus `server_time`.
 
-    Assignments, kept simple: for users who run weekly guidance, every compound and bin station in their
-    scope that has had no (non-voided) weekly-guidance visit yet this ISO week, due by Sunday."""
+    Assignments: the weekly-guidance visits due from this user this week (`weekly_assignments`)."""
     now = now or timezone.now()
     regimes = regimes_for(user)
     profile = getattr(user, "profile", None)
@@ -129,22 +153,7 @@ def pack_for(user: AbstractBaseUser, *, now: datetime | None = None) -> dict:
         published_versions().filter(checklist__regime__in=regimes).select_related("checklist").prefetch_related("items")
     )
     checklists = sorted((version_document(v) for v in versions), key=lambda d: (d["place_kind"], d["regime"]))
-    assignments = []
-    if Regime.WEEKLY_GUIDANCE in regimes:
-        week = period_of(PeriodKind.WEEK, now)
-        start, end = period_bounds(PeriodKind.WEEK, week)
-        in_scope = places_inspectable_by(user).values("pk")
-        visited = set(
-            Inspection.objects.filter(
-                regime=Regime.WEEKLY_GUIDANCE, voided=False, inspected_at__gte=start, place__in=in_scope
-            ).values_list("place_id", flat=True)
-        )
-        due_by = (end - timedelta(days=1)).date().isoformat()
-        assignments = [
-            {"place": p.code, "regime": Regime.WEEKLY_GUIDANCE.value, "period": week, "due_by": due_by}
-            for p in places
-            if p.kind in ASSIGNED_KINDS and p.pk not in visited
-        ]
+    assignments = weekly_assignments(user, places, now=now)
     return {
         "user": {
             "username": user.get_username(),

@@ -9,6 +9,25 @@ const SESSION_KEY = "session";
 export class AuthRequired extends Error {}
 export class Offline extends Error {}
 
+// Whether the last request got an answer: navigator.onLine says "online" on a Wi-Fi without internet too.
+let reachable = true;
+const reachabilityListeners = new Set();
+
+function noteAnswer(answered) {
+  if (reachable === answered) return;
+  reachable = answered;
+  for (const listener of reachabilityListeners) listener(answered);
+}
+
+export function isReachable() {
+  return reachable;
+}
+
+/** Calls `listener(reachable)` whenever a request gets no answer after one did, or the reverse. */
+export function onReachability(listener) {
+  reachabilityListeners.add(listener);
+}
+
 export function getSession() {
   return getKv(SESSION_KEY);
 }
@@ -55,20 +74,31 @@ async function post(path, payload, { timeoutMs } = {}) {
       signal: timeoutMs ? deadline(timeoutMs) : undefined,
     });
   } catch {
+    noteAnswer(false);
     throw new Offline("network");
   }
+  noteAnswer(true);
   const body = await response.json().catch(() => ({}));
   return { status: response.status, body };
 }
 
-/** Logs in and stores the tokens. Returns the user, or throws AuthRequired / Offline. */
+/** Logs in and stores the tokens. Returns the user, or throws AuthRequired / Offline (no answer, or a 5xx). */
 export async function login(username, password) {
   const { status, body } = await post("/auth/token/", { username, password });
+  if (status >= 500) throw new Offline(`login HTTP ${status}`);
   if (status !== 200) throw new AuthRequired(body?.error?.message || body?.detail || "login failed");
   const user = body.user || { username };
   const name = user.username || username;
   await saveSession({ username: name, user, access: body.access, refresh: body.refresh, expired: false });
   return user;
+}
+
+/**
+ * A session without tokens for a user whose password the phone verified offline (unlock.js): the app works and
+ * the outbox fills, but nothing uploads until the user logs in online.
+ */
+export async function unlockSession(username, user) {
+  await saveSession({ username, user: user || { username }, expired: false, unlocked: true });
 }
 
 function withLock(name, fn) {
@@ -103,7 +133,7 @@ async function refreshTokens(usedAccess) {
  */
 export async function apiFetch(path, init = {}) {
   let session = await getSession();
-  if (!session || session.expired) throw new AuthRequired("no session");
+  if (!session || session.expired || !session.access) throw new AuthRequired("no session");
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const headers = new Headers(init.headers || {});
     headers.set("Authorization", `Bearer ${session.access}`);
@@ -112,8 +142,10 @@ export async function apiFetch(path, init = {}) {
     try {
       response = await fetch(API + path, { ...init, headers, credentials: "omit", cache: "no-store" });
     } catch {
+      noteAnswer(false);
       return { status: 0, body: null, headers: new Headers() };
     }
+    noteAnswer(true);
     if (response.status === 401 && attempt === 0) {
       try {
         session = await refreshTokens(session.access);

@@ -1,5 +1,5 @@
 // The app's entry: session, routing between screens, sync triggers and the always-visible outbox badge.
-import { getSession } from "./api.js";
+import { getSession, isReachable, onReachability } from "./api.js";
 import { allBy } from "./db.js";
 import { h } from "./dom.js";
 import { getLang, initLang, setLang, t } from "./i18n.js";
@@ -7,15 +7,18 @@ import { renderNotices } from "./notices.js";
 import { unsent } from "./outbox.js";
 import { loadPack, placeByQr, refreshPack } from "./pack.js";
 import { CHANNEL, syncOutbox } from "./sync.js";
+import { networkBanner, syncReport, uploadedCount } from "./syncstatus.js";
 import { applyUpdate, checkForUpdate, registerWorker, updateWaiting } from "./worker.js";
 import { showHistory } from "./views/history.js";
 import { showInspection } from "./views/inspection.js";
 import { showLogin } from "./views/login.js";
+import { setUpMenu } from "./views/menu.js";
 import { showOutbox } from "./views/outbox.js";
 import { showPlaces } from "./views/places.js";
 import { showStart } from "./views/start.js";
 
 const SYNC_INTERVAL_MS = 15_000;
+const SYNC_STATUS_MS = 15_000;
 
 /** What every screen shares. One object, handed to the views; no globals. */
 const app = {
@@ -31,7 +34,9 @@ const app = {
   refreshBadge,
   syncSoon,
   reloadSession,
+  showSyncStatus,
 };
+let menu = null;
 
 async function reloadSession() {
   app.session = await getSession();
@@ -55,12 +60,44 @@ async function refreshBadge() {
   if (tab) tab.textContent = count ? ` (${count})` : "";
 }
 
+/** The offline banner under the header: offline, server unreachable, or records waiting for an online login. */
+function paintBanner() {
+  const banner = document.getElementById("net-banner");
+  const state = networkBanner({ online: navigator.onLine, reachable: isReachable(), session: app.session });
+  banner.hidden = !state;
+  if (!state) return banner.replaceChildren();
+  banner.dataset.state = state.key;
+  const action = state.action === "relogin" ? h("button", { type: "button", class: "ghost small", id: "banner-relogin" }, t("reloginNow")) : null;
+  action?.addEventListener("click", () => app.go("#/login"));
+  banner.replaceChildren(...[h("span", {}, t(state.key)), action].filter(Boolean));
+}
+
+let statusTimer = null;
+/** A short line after a sync ("已上传 3 条", or why nothing went); it fades after a while. */
+function showSyncStatus(report) {
+  const line = document.getElementById("sync-status");
+  clearTimeout(statusTimer);
+  line.hidden = !report;
+  line.textContent = report ? t(report.key, report.vars) : "";
+  if (report) {
+    line.dataset.key = report.key;
+    statusTimer = setTimeout(() => { line.hidden = true; }, SYNC_STATUS_MS);
+  }
+}
+
 let syncing = null;
+/**
+ * Runs one sync pass (or joins the running one). Resolves to {result, uploaded, left}; announces what the server
+ * took, and when asked for (`force`, the "upload now" button) also why nothing went.
+ */
 async function syncSoon(force = false) {
   if (syncing) return syncing;
   syncing = (async () => {
+    const username = app.session?.username;
+    const before = username ? unsent(await allBy("records", "owner", username)) : [];
+    let result = null;
     try {
-      const result = await syncOutbox({ force });
+      result = await syncOutbox({ force });
       if (result === "login") {
         await reloadSession();
         route();
@@ -68,7 +105,14 @@ async function syncSoon(force = false) {
     } finally {
       syncing = null;
       await refreshBadge();
+      paintBanner();
     }
+    const after = username ? await allBy("records", "owner", username) : [];
+    const outcome = { result, uploaded: uploadedCount(before, after), left: unsent(after).length };
+    if (outcome.uploaded || force) {
+      showSyncStatus(syncReport({ ...outcome, online: navigator.onLine, session: app.session }));
+    }
+    return outcome;
   })();
   return syncing;
 }
@@ -103,6 +147,8 @@ async function route() {
   await reloadSession();
   renderTabs();
   refreshBadge();
+  paintBanner();
+  menu.paint();
   const session = app.session;
   if (!session || session.expired) return showLogin(app);
   if (app.pendingQr && app.pack) {
@@ -114,6 +160,7 @@ async function route() {
   const param = arg ? decodeURIComponent(arg) : null;
   if (name === "place" && param) return showStart(app, param);
   if (name === "inspect" && param) return showInspection(app, param);
+  if (name === "login") return showLogin(app);
   if (name === "outbox") return showOutbox(app);
   if (name === "history") return showHistory(app);
   return showPlaces(app);
@@ -121,8 +168,9 @@ async function route() {
 
 function listen() {
   window.addEventListener("hashchange", route);
-  window.addEventListener("online", () => { refreshBadge(); syncSoon(); });
-  window.addEventListener("offline", refreshBadge);
+  window.addEventListener("online", () => { refreshBadge(); paintBanner(); syncSoon(); });
+  window.addEventListener("offline", () => { refreshBadge(); paintBanner(); });
+  onReachability(paintBanner);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") { syncSoon(); checkForUpdate(); }
   });
@@ -156,8 +204,17 @@ function paintChrome() {
   lang.setAttribute("lang", getLang() === "zh" ? "en" : "zh-CN");
 }
 
+/** The lines under the header that the app keeps current: the network banner and the last sync's outcome. */
+function addStatusLines() {
+  const banner = h("div", { id: "net-banner", class: "net-banner", role: "status", "aria-live": "polite", hidden: true });
+  const status = h("div", { id: "sync-status", class: "sync-status", role: "status", "aria-live": "polite", hidden: true });
+  document.querySelector(".bar").after(banner, status);
+}
+
 async function start() {
   initLang();
+  addStatusLines();
+  menu = setUpMenu(app);
   paintChrome();
   if (window.location.pathname.startsWith("/q/")) {
     app.pendingQr = window.location.pathname;

@@ -64,11 +64,13 @@ async function drain(record, now) {
 /**
  * One pass over the due records of the logged-in user. Safe to call from anywhere at any time.
  * @param {{now?: () => number, force?: boolean}} options force ignores backoff (the "upload now" button)
- * @returns {Promise<"done"|"busy"|"login"|"nosession">}
+ * @returns {Promise<"done"|"busy"|"login"|"relogin"|"nosession">} "relogin": the user works unlocked offline,
+ *   without tokens; the records wait for an online login (the app already shows it, so nothing is announced)
  */
 export async function syncOutbox({ now = Date.now, force = false } = {}) {
   const session = await getSession();
   if (!session || session.expired) return session ? "login" : "nosession";
+  if (!session.access) return "relogin";
   const run = async (lock) => {
     if (lock === null) return "busy";
     const mine = await allBy("records", "owner", session.username);

@@ -68,3 +68,11 @@ def inspect_station(page, *, photo: str, fail_bs01: bool = False, reload_midway:
     page.click("#finish")
     page.wait_for_selector("#outbox-list")
     return score
+
+
+def log_out(page):
+    """Logs out as a person does: the header's menu, 退出登录, then confirm."""
+    page.click("#menu-button")
+    page.click("#menu #logout")
+    page.click("#logout-yes")
+    page.wait_for_selector("#login-form")

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from checklists.models import ChecklistVersion, PlaceKind, Regime
-from inspections.models import Place
+from inspections.models import Inspection, Place
 
 from .sync_world import inspection_body, make_version, put_inspection
 
@@ -50,7 +50,7 @@ def test_the_pack_of_a_community_inspector(world):
     assert {c["id"] for c in pack["checklists"]} == published
     assert pack["assignments"] == [
         {"place": "T-C1-P1", "regime": "weekly_guidance", "period": "2026-W20", "due_by": "2026-05-17"},
-        {"place": "T-C1-P1-B1", "regime": "weekly_guidance", "period": "2026-W20", "due_by": "2026-05-17"},
+        {"place": "T-C1-U1", "regime": "weekly_guidance", "period": "2026-W20", "due_by": "2026-05-17"},
     ]
     assert pack["policy"]["poor_accuracy_m"] == 50 and pack["policy"]["max_clock_skew_s"] == 300
     assert pack["policy"]["radius_m"]["bin_station"] == 100
@@ -58,13 +58,44 @@ def test_the_pack_of_a_community_inspector(world):
 
 
 @time_machine.travel(WEDNESDAY, tick=False)
-def test_a_visit_this_week_clears_the_assignment(world):
+def test_a_visit_to_a_bin_station_this_week_clears_its_compound(world):
     body = inspection_body(world, finished_at="2026-05-12T09:00:00+08:00")
-    put_inspection(world.client("community"), body)
+    _, response = put_inspection(world.client("community"), body)
+    assert response.status_code == 201
+    assert Inspection.objects.get().place == world.bs1
 
     pack = world.client("community").get("/api/v1/pack/").json()
 
-    assert [a["place"] for a in pack["assignments"]] == ["T-C1-P1"]
+    assert [a["place"] for a in pack["assignments"]] == ["T-C1-U1"]
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_visit_last_week_or_a_voided_one_leaves_the_assignment(world):
+    put_inspection(world.client("community"), inspection_body(world, finished_at="2026-05-10T09:00:00+08:00"))
+    _, response = put_inspection(world.client("community"), inspection_body(
+        world, finished_at="2026-05-12T09:00:00+08:00", device_id="dev-2"))
+    assert response.status_code == 201
+    Inspection.objects.filter(inspected_at__gte=datetime(2026, 5, 11, tzinfo=UTC)).update(voided=True)
+    assert Inspection.objects.filter(voided=False).count() == 1
+
+    pack = world.client("community").get("/api/v1/pack/").json()
+
+    assert [a["place"] for a in pack["assignments"]] == ["T-C1-P1", "T-C1-U1"]
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_street_staff_have_no_weekly_assignments(world):
+    """They may guide anywhere in the street, but no place is their weekly duty: nothing is marked due."""
+    for role in ("street", "admin"):
+        pack = world.client(role).get("/api/v1/pack/").json()
+        assert "weekly_guidance" in pack["user"]["regimes"] and len(pack["places"]) > 4
+        assert pack["assignments"] == []
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_community_inspector_is_assigned_only_their_communities(world):
+    pack = world.client("other_community").get("/api/v1/pack/").json()
+    assert [a["place"] for a in pack["assignments"]] == ["T-C2-P1"]
 
 
 def test_street_staff_get_every_active_place_and_every_regime(world):

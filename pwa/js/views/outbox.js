@@ -3,6 +3,18 @@ import { allBy, update, writeMany } from "../db.js";
 import { h, formatTime, show } from "../dom.js";
 import { t } from "../i18n.js";
 import { acknowledge, heldWithoutPhotos, requeue, unsent, waitingFor } from "../outbox.js";
+import { needsOnlineLogin, retryCause, syncReport, uploadBlocked } from "../syncstatus.js";
+
+/** What a record waits for, with the cause of a retry, and the login an unlocked session still needs. */
+function waitingLine(record, session, now) {
+  const online = navigator.onLine;
+  if (record.state === "queued" && needsOnlineLogin(session)) return t("needReloginToUpload");
+  const why = waitingFor(record, now, online);
+  if (why.key === "waitLogin") return t("needReloginToUpload");
+  if (why.key !== "waitRetry") return t(why.key, why.vars);
+  const cause = retryCause(record.sync, online);
+  return t("waitRetryCause", { s: why.vars.s, c: t(cause.key, cause.vars) });
+}
 
 function base64(buffer) {
   const bytes = new Uint8Array(buffer);
@@ -36,7 +48,6 @@ export async function showOutbox(app) {
     const waiting = unsent(mine).sort((a, b) => a.createdAt - b.createdAt);
     const now = Date.now();
     list.replaceChildren(...(waiting.length ? waiting.map((record) => {
-      const why = waitingFor(record, now, navigator.onLine);
       const held = heldWithoutPhotos(record);
       let retry = null;
       if (held) {
@@ -61,16 +72,33 @@ export async function showOutbox(app) {
       return h("li", { class: `outbox-item ${record.state}`, "data-uuid": record.uuid, "data-state": record.state },
         h("strong", {}, record.placeName || record.place), " ", t(record.regime), " · ", formatTime(record.createdAt),
         record.provisional?.score != null ? ` · ${Number(record.provisional.score).toFixed(1)}` : "",
-        h("div", { class: record.state === "attention" ? "error" : "muted" }, t(why.key, why.vars)), ...refused, retry);
+        h("div", { class: record.state === "attention" ? "error" : "muted waiting" }, waitingLine(record, app.session, now)), ...refused, retry);
     }) : [h("li", { class: "muted", id: "outbox-empty" }, t("outboxEmpty"))]));
     drafts.replaceChildren(...mine.filter((r) => r.state === "draft").map((d) => h("li", {},
       h("a", { class: "place", href: `#/inspect/${d.uuid}` }, `${d.placeName || d.place} · ${t(d.regime)} · ${formatTime(d.createdAt)} · ${t("resume")}`))));
   };
   const syncButton = h("button", { type: "button", class: "primary", id: "sync-now" }, t("syncNow"));
-  syncButton.addEventListener("click", async () => { syncButton.disabled = true; await app.syncSoon(true); syncButton.disabled = false; draw(); });
+  const message = h("p", { id: "sync-message", role: "status", "aria-live": "polite" });
+  syncButton.addEventListener("click", async () => {
+    const count = unsent(await allBy("records", "owner", username)).length;
+    const blocked = uploadBlocked({ online: navigator.onLine, session: app.session, unsentCount: count });
+    if (blocked) {
+      message.dataset.key = blocked.key;
+      message.textContent = t(blocked.key, blocked.vars);
+      return;
+    }
+    syncButton.disabled = true;
+    message.textContent = t("sending");
+    const outcome = await app.syncSoon(true).catch(() => ({ uploaded: 0, left: count }));
+    syncButton.disabled = false;
+    const report = syncReport({ ...outcome, online: navigator.onLine, session: app.session });
+    message.dataset.key = report?.key || "";
+    message.textContent = report ? t(report.key, report.vars) : "";
+    draw();
+  });
   const exportButton = h("button", { type: "button", class: "ghost", id: "export-outbox" }, t("exportOutbox"));
   exportButton.addEventListener("click", () => exportOutbox(username));
-  show(h("h2", {}, t("outbox")), h("div", { class: "row" }, syncButton, exportButton), list, h("h3", {}, t("drafts")), drafts);
+  show(h("h2", {}, t("outbox")), h("div", { class: "row" }, syncButton, exportButton), message, list, h("h3", {}, t("drafts")), drafts);
   await draw();
   const timer = setInterval(() => { if (list.isConnected) draw(); else clearInterval(timer); }, 2000);
 }
