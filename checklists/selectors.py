@@ -13,7 +13,7 @@ from .scoring import ItemRule
 
 _ITEM_FIELDS = (
     "code", "section", "label", "label_en", "help", "type", "points", "per_fault", "target", "per_percent",
-    "choices", "photo", "veto", "category", "opens_rectification", "order",
+    "choices", "photo", "veto", "category", "opens_rectification", "order", "required",
 )
 
 
