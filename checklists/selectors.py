@@ -87,6 +87,20 @@ def rules_for(version: ChecklistVersion) -> tuple[ItemRule, ...]:
     return rules
 
 
+_LABELS: dict[tuple[int, str], dict[str, tuple[str, str]]] = {}
+
+
+def item_labels(version: ChecklistVersion) -> dict[str, tuple[str, str]]:
+    """Item code → (label, English label) of a version, to name items in messages; kept like the rules."""
+    key = (version.pk, version.fingerprint)
+    if key in _LABELS:
+        return _LABELS[key]
+    labels = {item["code"]: (item["label"], item["label_en"]) for item in version_document(version)["items"]}
+    if version.state != ChecklistVersion.State.DRAFT and version.fingerprint:
+        _LABELS[key] = labels
+    return labels
+
+
 def published_etag() -> str:
     """An entity tag for the set of published versions, from ids and fingerprints alone (one small query)."""
     rows = ChecklistVersion.objects.filter(state=ChecklistVersion.State.PUBLISHED).order_by("pk")
