@@ -10,6 +10,7 @@ import { preparePhoto } from "../camera.js";
 import { checklistById, placeByCode } from "../pack.js";
 import { inspectionBody } from "../document.js";
 import { barText, finishProblems, finishState, isAnswered, provisionalResult } from "../provisional.js";
+import { mustAnswer } from "../scoring.js";
 import { requestBackgroundSync } from "../worker.js";
 import { deviceId } from "./start.js";
 
@@ -103,9 +104,9 @@ async function render(app, uuid) {
 
   const refreshScore = () => {
     const state = finishState(items, record.answers, record.photos);
-    scoreBox.replaceChildren(h("span", { id: "finish-status" }, barText(state)),
+    scoreBox.replaceChildren(...[h("span", { id: "finish-status" }, barText(state)),
       h("span", { id: "provisional-score", hidden: true, "data-score": state.score ?? "" }),
-      state.vetoed ? h("span", { class: "tag bad" }, t("vetoed")) : null);
+      state.vetoed ? h("span", { class: "tag bad" }, t("vetoed")) : null].filter(Boolean));
     const photographed = new Set(record.photos.map((p) => p.item));
     for (const [code, node] of itemNodes) {
       const item = itemByCode.get(code);
@@ -116,9 +117,13 @@ async function render(app, uuid) {
       node.classList.toggle("invalid", Boolean(error));
       node.dataset.state = error ? "invalid" : answered ? "answered" : "unanswered";
       node.querySelector(".answer-error").textContent = error;
-      node.querySelector(".item-state").replaceChildren(
+      node.querySelector(".item-state").replaceChildren(...[
         answered ? h("span", { class: "tag ok" }, "✓ ", t("itemAnswered")) : null,
-        photographed.has(code) ? h("span", { class: "tag ok" }, "✓ ", t("photoAttached")) : null);
+        photographed.has(code) ? h("span", { class: "tag ok" }, "✓ ", t("photoAttached")) : null].filter(Boolean));
+    }
+    if (!problems.hidden) {  // an open list follows the answers, and goes once nothing is left
+      if (state.ready) problems.hidden = true;
+      else showProblems(state);
     }
     return state;
   };
@@ -233,7 +238,8 @@ async function render(app, uuid) {
       await save();
     });
     const label = getLang() === "en" && item.label_en ? item.label_en : item.label;
-    const node = h("article", { class: "item", "data-item": item.code, id: `item-${item.code}`, tabindex: -1 },
+    const node = h("article", { class: "item", "data-item": item.code, "data-type": item.type, id: `item-${item.code}`,
+      "data-required": mustAnswer(item), tabindex: -1 },
       h("h4", {}, h("span", { class: "code" }, item.code), " ", label, item.veto ? h("span", { class: "tag bad" }, t("vetoed")) : null,
         h("span", { class: "tag photo-needed" }, t("photoRequired"))),
       h("p", { class: "item-state" }),
