@@ -134,7 +134,7 @@ async function render(app, uuid) {
     const node = itemNodes.get(code);
     if (!node) return;
     problems.hidden = true;
-    node.scrollIntoView({ block: "start", behavior: "instant" });
+    node.scrollIntoView({ block: "start" });
     node.focus({ preventScroll: true });
   };
   const showProblems = (state) => {
