@@ -257,6 +257,7 @@ async function render(app, uuid) {
     const state = refreshScore();
     if (!state.ready) {
       showProblems(state);
+      problems.querySelector(".jump")?.focus();  // the keyboard is where the list is: one more key jumps
       return;
     }
     finishButton.disabled = true;
