@@ -60,7 +60,7 @@ BAR = 1.3
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--no-first-run", "--disable-quic"]
 
-FILL_OUTBOX = """async ({owner, checklist, photos, count}) => {
+FILL_OUTBOX = """async ({owner, checklist, photos, count, rest}) => {
   const db = await import("/static/app/js/db.js");
   const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
   const items = ["BS01", "BS06", "BS08"];
@@ -81,7 +81,7 @@ FILL_OUTBOX = """async ({owner, checklist, photos, count}) => {
       device_id: "bench", started_at: now, finished_at: now,
       location: {lat: 29.563, lng: 106.456, accuracy: 8, captured_at: now, mock: false},
       answers: [{item: "BS01", value: "fail"}, {item: "BS06", value: {checked: 10, wrong: 1}},
-                {item: "BS08", value: "pass"}],
+                {item: "BS08", value: "pass"}, ...rest],
       photos: manifest};
     await db.put("records", {uuid, owner, state: "queued", place: body.place, regime: body.regime, checklist,
       createdAt: Date.now(), answers: {}, photos: manifest, body, sync: {attempts: 0, nextAt: 0}});
@@ -110,6 +110,14 @@ def seed() -> int:
         checklist__place_kind="bin_station", checklist__regime="monthly_covert", state="published"
     )
     return version.pk
+
+
+def other_answers(version_pk: int) -> list[dict]:
+    """Clean answers to the scored items besides BS01, BS06 and BS08: a phone must answer every one (docs/sync.md)."""
+    clean = {"check": "pass", "deduct": 0, "percent": 100}
+    items = ChecklistVersion.objects.get(pk=version_pk).items.filter(type__in=clean).exclude(
+        code__in=("BS01", "BS06", "BS08"))
+    return [{"item": item.code, "value": clean[item.type]} for item in items.order_by("order")]
 
 
 def free_port() -> int:
@@ -152,7 +160,7 @@ def main() -> None:
             page.click("#login-form button[type=submit]")
             page.wait_for_selector("#place-list a.place")
             page.evaluate(FILL_OUTBOX, {"owner": "bench", "checklist": checklist, "photos": photos,
-                                        "count": INSPECTIONS})
+                                        "count": INSPECTIONS, "rest": other_answers(checklist)})
             requests = []
             page.on("requestfinished", lambda r: requests.append(r) if "/api/v1/inspections/" in r.url else None)
             cdp = context.new_cdp_session(page)

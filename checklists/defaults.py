@@ -3,6 +3,10 @@
 Each file describes one place kind: the titles of its checklists and every item, tagged with the
 regimes it belongs to. A regime's checklist is the items tagged with it. Installing works on the real
 models (`manage.py load_checklists`) and on a migration's historical models alike.
+
+No record-only item of the defaults is marked `required`: scored items are always required, and the one list with
+nothing scored (the compound's weekly visit, CP18 alone) cannot be finished empty anyway, since an inspection must
+answer something (docs/sync.md). A street that wants a record always filled marks it in a new version.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ def install_default_checklists(checklist_model, version_model, item_model, *, no
         version = version_model.objects.create(checklist=checklist, number=1, state="draft",
                                                notes="CHECKLISTS.md 默认检查表")
         item_model.objects.bulk_create([
-            item_model(version=version, **_model_fields(item)) for item in default.items
+            item_model(version=version, **_model_fields(item, item_model)) for item in default.items
         ])
         version.state = "published"
         version.published_at = now
@@ -69,8 +73,10 @@ def install_default_checklists(checklist_model, version_model, item_model, *, no
     return created
 
 
-def _model_fields(item: dict[str, Any]) -> dict[str, Any]:
-    fields = {k: v for k, v in item.items() if k not in ("points", "per_fault", "target", "per_percent")}
+def _model_fields(item: dict[str, Any], item_model) -> dict[str, Any]:
+    # A migration's historical model may predate a field (`required` came after 0002): leave such fields out.
+    known = {field.name for field in item_model._meta.get_fields()}
+    fields = {k: v for k, v in item.items() if k in known and k not in ("points", "per_fault", "target", "per_percent")}
     for name in ("points", "per_fault", "target", "per_percent"):
         value = item[name]
         fields[name] = None if value is None else str(value)

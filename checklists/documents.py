@@ -80,7 +80,13 @@ def item_document(item: Mapping[str, Any]) -> dict[str, Any]:
     doc["photo"] = item.get("photo") or "optional"
     doc["veto"] = bool(item.get("veto"))
     doc["category"] = item.get("category") or ""
+    doc["required"] = bool(item.get("required"))
     return doc
+
+
+def is_required(item: Mapping[str, Any]) -> bool:
+    """Whether an inspection must answer the item: every scored item, and a record-only item marked required."""
+    return item.get("type") in SCORED_TYPES or bool(item.get("required"))
 
 
 def export_item(item: Mapping[str, Any], order: int) -> dict[str, Any]:
@@ -92,6 +98,10 @@ def export_item(item: Mapping[str, Any], order: int) -> dict[str, Any]:
 def fingerprint(document: Mapping[str, Any]) -> str:
     """SHA-256 of what a version says (kind, regime, title, items), independent of ids, numbers and key order."""
     content = {key: document[key] for key in ("place_kind", "regime", "title", "items")}
+    # An item's `required` counts only when set: versions published before the flag existed keep their fingerprint.
+    content["items"] = [
+        {key: value for key, value in item.items() if key != "required" or value} for item in content["items"]
+    ]
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -189,6 +199,8 @@ def _item_problems(where: str, item: Mapping[str, Any]) -> list[Problem]:
         bad("category", _("问题类别应为 %(c)s 之一。") % {"c": ", ".join(ProblemCategory.values)})
     if item.get("opens_rectification") is not None and not isinstance(item["opens_rectification"], bool):
         bad("opens_rectification", _("应为 true 或 false。"))
+    if item.get("required") is not None and not isinstance(item["required"], bool):
+        bad("required", _("应为 true 或 false。"))
     return problems
 
 
@@ -197,7 +209,7 @@ def _item_problems(where: str, item: Mapping[str, Any]) -> list[Problem]:
 HEADER_FIELDS = ("format", "format_version", "place_kind", "regime", "title", "items")
 ITEM_FIELDS = frozenset(
     {"code", "section", "label", "label_en", "help", "type", *ALL_NUMBER_FIELDS, "choices", "photo", "veto",
-     "category", "order", "opens_rectification"}
+     "category", "order", "opens_rectification", "required"}
 )
 
 
@@ -274,6 +286,7 @@ def _item_fields(item: Mapping[str, Any], index: int) -> dict[str, Any]:
         "veto": doc["veto"],
         "category": doc["category"],
         "opens_rectification": item.get("opens_rectification", doc["type"] in SCORED_TYPES),
+        "required": doc["required"],
     }
 
 

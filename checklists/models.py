@@ -214,6 +214,10 @@ class Item(models.Model):
     veto = models.BooleanField(_("一票否决"), default=False)
     category = models.CharField(_("问题类别"), max_length=32, blank=True, choices=ProblemCategory.choices)
     opens_rectification = models.BooleanField(_("不合格时立案整改"), default=True)
+    # Scored items must always be answered; this makes a record-only item (number, text, choice) a must too.
+    required = models.BooleanField(
+        _("必答"), default=False, help_text=_("计分的检查项总是必答；勾选后，数值、文字、选项类的记录项也必须填写。")
+    )
 
     objects = ItemQuerySet.as_manager()
 

@@ -84,6 +84,12 @@ class ItemRule:
     photo: str = "optional"
     veto: bool = False
     choices: tuple[str, ...] = ()
+    required: bool = False  # a record-only item the checklist marks required; scored items always are
+
+    @property
+    def must_answer(self) -> bool:
+        """An inspection that leaves this item out is refused (docs/sync.md): every scored item, and required ones."""
+        return self.type in SCORED_TYPES or self.required
 
     @classmethod
     def from_dict(cls, item: Mapping[str, Any]) -> ItemRule:
@@ -98,13 +104,15 @@ class ItemRule:
         per_fault = _item_tenths(item, "per_fault", high=MAX_POINTS)
         target = _item_tenths(item, "target", high=1000)
         per_percent = _item_tenths(item, "per_percent", high=MAX_POINTS)
-        photo, veto, choices = item.get("photo"), item.get("veto"), item.get("choices")
+        photo, veto, choices, required = item.get("photo"), item.get("veto"), item.get("choices"), item.get("required")
         if photo is not None and photo not in PHOTO_RULES:
             raise AnswerError("bad_item", f"{code}: unknown photo rule {photo!r}")
         if veto is not None and not isinstance(veto, bool):
             raise AnswerError("bad_item", f"{code}: veto is true or false")
         if choices is not None and (not isinstance(choices, list) or not all(isinstance(c, str) for c in choices)):
             raise AnswerError("bad_item", f"{code}: choices are a list of strings")
+        if required is not None and not isinstance(required, bool):
+            raise AnswerError("bad_item", f"{code}: required is true or false")
         return cls(
             code=code,
             type=type_,
@@ -115,6 +123,7 @@ class ItemRule:
             photo=photo or "optional",
             veto=bool(veto),
             choices=tuple(choices or ()),
+            required=bool(required),
         )
 
 
@@ -170,7 +179,8 @@ def percent_value(rule: ItemRule, value: Any) -> int:
 def check_answer(rule: ItemRule, value: Any) -> None:
     """Raise AnswerError when `value` is not a valid answer for `rule` (SYNC.md, answer values by type).
 
-    `na` fits every type: an item left out counts as na, whatever its type."""
+    `na` fits every type here; whether an item may be left out or answered na is the document's rule (must_answer).
+    """
     if isinstance(value, str) and value == NA:
         return
     if rule.type == "check":

@@ -13,7 +13,7 @@ from .scoring import ItemRule
 
 _ITEM_FIELDS = (
     "code", "section", "label", "label_en", "help", "type", "points", "per_fault", "target", "per_percent",
-    "choices", "photo", "veto", "category", "opens_rectification", "order",
+    "choices", "photo", "veto", "category", "opens_rectification", "order", "required",
 )
 
 
@@ -85,6 +85,20 @@ def rules_for(version: ChecklistVersion) -> tuple[ItemRule, ...]:
     if version.state != ChecklistVersion.State.DRAFT and version.fingerprint:
         _RULES[key] = rules
     return rules
+
+
+_LABELS: dict[tuple[int, str], dict[str, tuple[str, str]]] = {}
+
+
+def item_labels(version: ChecklistVersion) -> dict[str, tuple[str, str]]:
+    """Item code → (label, English label) of a version, to name items in messages; kept like the rules."""
+    key = (version.pk, version.fingerprint)
+    if key in _LABELS:
+        return _LABELS[key]
+    labels = {item["code"]: (item["label"], item["label_en"]) for item in version_document(version)["items"]}
+    if version.state != ChecklistVersion.State.DRAFT and version.fingerprint:
+        _LABELS[key] = labels
+    return labels
 
 
 def published_etag() -> str:

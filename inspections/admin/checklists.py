@@ -37,7 +37,7 @@ class ItemInline(ScopedInlineMixin, admin.TabularInline):
     extra = 0
     fields = (
         "order", "code", "section", "label", "label_en", "type", "points", "per_fault", "target", "per_percent",
-        "choices", "photo", "veto", "category", "opens_rectification", "help",
+        "choices", "photo", "veto", "required", "category", "opens_rectification", "help",
     )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

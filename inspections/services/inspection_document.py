@@ -21,13 +21,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from geographiclib.geodesic import Geodesic
 from geopy.distance import ELLIPSOIDS
 
 from checklists.models import ChecklistVersion, Regime
-from checklists.scoring import AnswerError, ItemRule, check_answer, photo_violations, score_inspection
-from checklists.selectors import rules_for
+from checklists.scoring import NA, SCORED_TYPES, AnswerError, ItemRule, check_answer, photo_violations, score_inspection
+from checklists.selectors import item_labels, rules_for
 
 from ..errors import RecordInvalid, RecordOutOfScope
 from ..models import Place
@@ -209,7 +210,7 @@ def inspection_validate(*, user: AbstractBaseUser, body: Mapping) -> InspectionD
         errors.add("checklist_version", _("检查表版本与场所类型或检查制度不符。"))
         errors.raise_if_any()
     rules = rules_for(version)
-    result = _scored(rules, answers, photos, errors)
+    result = _scored(version, rules, answers, photos, errors)
     errors.raise_if_any()
 
     flags, distance = _location_flags(location, place)
@@ -403,11 +404,12 @@ def _photo_shapes(value: Any, errors: _Errors) -> list[tuple[uuid_lib.UUID, str,
     return photos
 
 
-_ANSWER_MESSAGES = {
-    "bad_check": lambda: _("应为 pass、fail 或 na。"),
-    "bad_count": lambda: _("应为不小于0的整数或 na。"),
-    "bad_sample": lambda: _("抽查应为 {checked: N, wrong: M}，N≥1，0≤M≤N。"),
-    "out_of_range": lambda: _("百分率应在0到100之间。"),
+# AnswerError codes (checklists/scoring.py) → what is wrong, in the user's language; the message names the item.
+_ANSWER_PROBLEMS = {
+    "bad_check": lambda: _("请选择合格、不合格或不适用。"),
+    "bad_count": lambda: _("问题处数应为不小于 0 的整数。"),
+    "bad_sample": lambda: _("抽查数至少为 1，错误数应在 0 到抽查数之间。"),
+    "out_of_range": lambda: _("百分比应在 0 到 100 之间。"),
     "too_many_decimals": lambda: _("最多一位小数。"),
     "not_a_number": lambda: _("应为数值。"),
     "not_text": lambda: _("应为文字。"),
@@ -415,8 +417,30 @@ _ANSWER_MESSAGES = {
 }
 
 
-def _scored(rules: tuple[ItemRule, ...], answers: list, photos: list, errors: _Errors) -> Any:
+class _ItemNames:
+    """Names items in messages as “label” (code), in the request's language; the labels are read only when needed."""
+
+    def __init__(self, version: ChecklistVersion):
+        self.version = version
+        self.labels: dict[str, tuple[str, str]] | None = None
+
+    def __call__(self, code: str) -> dict[str, str]:
+        if self.labels is None:
+            self.labels = item_labels(self.version)
+        label, label_en = self.labels.get(code, (code, ""))
+        return {"item": label_en if get_language() == "en" and label_en else label, "code": code}
+
+
+def _answered(rule: ItemRule, value: Any) -> bool:
+    """Whether a value present in the document answers its item: any value a scored item (a bad one has its own
+    error), but na or blank text leaves a required record-only item unanswered."""
+    return rule.type in SCORED_TYPES or not (isinstance(value, str) and (value == NA or not value.strip()))
+
+
+def _scored(version: ChecklistVersion, rules: tuple[ItemRule, ...], answers: list, photos: list,
+            errors: _Errors) -> Any:
     by_code = {rule.code: rule for rule in rules}
+    name = _ItemNames(version)
     values = {}
     for index, (code, value, _note) in enumerate(answers):
         rule = by_code.get(code)
@@ -426,10 +450,19 @@ def _scored(rules: tuple[ItemRule, ...], answers: list, photos: list, errors: _E
         try:
             check_answer(rule, value)
         except AnswerError as exc:
-            message = _ANSWER_MESSAGES.get(exc.code)
-            errors.add(f"answers.{index}.value", message() if message else str(exc))
+            problem = _ANSWER_PROBLEMS.get(exc.code)
+            errors.add(f"answers.{index}.value", _("“%(item)s”（%(code)s）：%(problem)s") % {
+                **name(code), "problem": problem() if problem else str(exc)})
             continue
         values[code] = value
+    # Docs/sync.md: every scored and every required item is answered, so an empty or half-done record never counts.
+    # Keyed by the item's code, as a left-out item has no place in the document.
+    answered = {code for code, value, _note in answers if code in by_code and _answered(by_code[code], value)}
+    for rule in rules:
+        if rule.must_answer and rule.code not in answered:
+            errors.add(f"items.{rule.code}", _("请回答“%(item)s”（%(code)s）。") % name(rule.code))
+    if not answers:
+        errors.add("answers", _("这次检查没有回答任何检查项。"))
     for index, (_uuid, item, _sha, _size) in enumerate(photos):
         if item not in by_code:
             errors.add(f"photos.{index}.item", _("该版本没有这个检查项。"))

@@ -55,6 +55,14 @@ const TABLE = {
     listCapped: "只显示前 {n} 个，请搜索（共 {total} 个）",
     gpsDeniedHint: "定位权限被拒绝：列表按编号排列，不显示距离。可在浏览器设置中允许定位。",
     gpsUnavailableHint: "暂时无法定位：列表按编号排列，不显示距离。",
+    // --- finishing an inspection (issue 11): the finish bar, item states, answer problems ---
+    answeredCount: "已答 {a}/{b}", finishShort: "完成", leaveInspection: "← 返回地点（草稿已保存）",
+    cannotFinish: "还不能完成，请处理以下各项（点击跳转）：", answerNothing: "还没有回答任何检查项。",
+    itemMissing: "未回答", itemNeedsPhoto: "需要照片", itemAnswered: "已答", photoAttached: "已拍照",
+    answerBadCheck: "请选择合格、不合格或不适用。", answerBadCount: "问题处数应为不小于 0 的整数。",
+    answerBadSample: "抽查数至少为 1，错误数应在 0 到抽查数之间。", answerOutOfRange: "百分比应在 0 到 100 之间。",
+    answerTooManyDecimals: "最多一位小数。", answerNotANumber: "应为数值。", answerNotText: "应为文字。",
+    answerBadChoice: "应为该项的选项之一。", answerInvalid: "答案无效。",
   },
   en: {
     appName: "SortPatrol",
@@ -111,6 +119,15 @@ const TABLE = {
     listCapped: "Showing the first {n} only: search to narrow ({total} in all)",
     gpsDeniedHint: "Location is not allowed: the list is by code, without distances. Allow location in the browser's settings.",
     gpsUnavailableHint: "No location yet: the list is by code, without distances.",
+    // --- finishing an inspection (issue 11): the finish bar, item states, answer problems ---
+    answeredCount: "Answered {a}/{b}", finishShort: "Finish", leaveInspection: "← Back to places (draft kept)",
+    cannotFinish: "Not finished yet; see to these (tap to go there):", answerNothing: "Nothing is answered yet.",
+    itemMissing: "not answered", itemNeedsPhoto: "photo needed", itemAnswered: "answered", photoAttached: "photo taken",
+    answerBadCheck: "Choose pass, fail or N/A.", answerBadCount: "The number of faults is a whole number, 0 or more.",
+    answerBadSample: "A sample needs at least 1 checked, and wrong between 0 and the number checked.",
+    answerOutOfRange: "A percentage is between 0 and 100.", answerTooManyDecimals: "At most one decimal.",
+    answerNotANumber: "Must be a number.", answerNotText: "Must be text.", answerBadChoice: "Must be one of the choices.",
+    answerInvalid: "Invalid answer.",
   },
 };
 

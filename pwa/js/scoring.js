@@ -86,7 +86,7 @@ export function ruleFrom(item) {
   const perFault = itemTenths(item, 'per_fault', MAX_POINTS);
   const target = itemTenths(item, 'target', 1000);
   const perPercent = itemTenths(item, 'per_percent', MAX_POINTS);
-  const { photo, veto, choices } = item;
+  const { photo, veto, choices, required } = item;
   if (photo !== null && photo !== undefined && !PHOTO_RULES.includes(photo)) {
     throw new AnswerError('bad_item', `${code}: unknown photo rule ${photo}`);
   }
@@ -96,6 +96,9 @@ export function ruleFrom(item) {
   if (choices !== null && choices !== undefined
       && (!Array.isArray(choices) || !choices.every((choice) => typeof choice === 'string'))) {
     throw new AnswerError('bad_item', `${code}: choices are a list of strings`);
+  }
+  if (required !== null && required !== undefined && typeof required !== 'boolean') {
+    throw new AnswerError('bad_item', `${code}: required is true or false`);
   }
   return Object.freeze({
     code,
@@ -107,7 +110,13 @@ export function ruleFrom(item) {
     photo: photo || 'optional',
     veto: Boolean(veto),
     choices: Object.freeze([...(choices || [])]),
+    required: Boolean(required),
   });
+}
+
+/** Whether an inspection must answer the item (docs/sync.md): every scored item, and record-only items marked required. */
+export function mustAnswer(item) {
+  return SCORED_TYPES.includes(item.type) || Boolean(item.required);
 }
 
 /** The rules of a list of pack items, in order. */

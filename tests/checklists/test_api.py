@@ -48,7 +48,7 @@ def test_it_returns_every_published_version_in_full(client):
         "code": "BS06", "section": "分类质量", "label": "厨余垃圾纯净度（抽查袋数/错误袋数）",
         "label_en": "kitchen-waste purity from a bag sample", "help": bs06["help"], "type": "percent",
         "points": 20.0, "per_fault": None, "target": 90.0, "per_percent": 2.0, "choices": None,
-        "photo": "always", "veto": False, "category": "mixed_sorting",
+        "photo": "always", "veto": False, "category": "mixed_sorting", "required": False,
     }
 
 

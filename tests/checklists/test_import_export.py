@@ -50,6 +50,22 @@ def test_import_makes_a_new_draft_with_the_same_content(published, document):
     assert version_export(version)["items"] == document["items"]
 
 
+def test_the_required_flag_is_exported_and_imported(published, document):
+    assert all(item["required"] is False for item in document["items"])
+    record_only = {"code": "BS99", "label": "现场指导居民人次", "type": "number", "required": True}
+    document["items"].append(record_only)
+
+    version = version_import(data=document, publish=True)
+
+    stored = version.items.get(code="BS99")
+    assert stored.required is True
+    exported = version_export(version)["items"]
+    assert exported[-1]["required"] is True and version_document(version)["items"][-1]["required"] is True
+    # A version that requires nothing beyond its scored items keeps the fingerprint it had before the flag existed.
+    assert fingerprint(version_export(published)) == published.fingerprint
+    assert version.fingerprint != published.fingerprint
+
+
 def test_import_with_publish_replaces_the_published_version(published, document):
     version = version_import(data=document, publish=True)
 
@@ -96,6 +112,7 @@ def test_import_into_a_database_without_that_checklist_creates_it(document):
         (lambda d: d["items"][1].update(order=-1), "items[1].order"),
         (lambda d: d["items"][0].update(choices=["a"]), "items[0].choices"),
         (lambda d: d["items"][0].update(label=" "), "items[0].label"),
+        (lambda d: d["items"][0].update(required="yes"), "items[0].required"),
     ],
 )
 def test_a_malformed_document_says_where_and_stores_nothing(document, change, path):

@@ -37,6 +37,22 @@ def wait_for_worker(page):
     page.wait_for_function("() => navigator.serviceWorker?.controller != null", timeout=20_000)
 
 
+CLEAN = {"deduct": "0", "percent": "100"}
+
+
+def answer_the_rest(page) -> None:
+    """Answers every required item still open with a clean result (pass, no faults, 100%): an inspection is
+    finished only once every scored item is answered (docs/sync.md)."""
+    codes = page.eval_on_selector_all("article.item[data-required][data-state=unanswered]",
+                                      "els => els.map((e) => [e.dataset.item, e.dataset.type])")
+    for code, type_ in codes:
+        if type_ == "check":
+            page.check(f"#item-{code} input[value=pass]")
+        else:
+            page.fill(f"input[name=answer-{code}]", CLEAN.get(type_, "1"))
+    page.wait_for_function("() => !document.querySelector('article.item[data-required][data-state=unanswered]')")
+
+
 def inspect_station(page, *, photo: str, fail_bs01: bool = False, reload_midway: bool = False) -> str:
     """Runs the monthly covert checklist at the bin station; returns the provisional score shown."""
     page.click("#tabs a[data-tab=places]")
@@ -59,6 +75,7 @@ def inspect_station(page, *, photo: str, fail_bs01: bool = False, reload_midway:
         assert page.locator(f"#item-BS01 input[value={'fail' if fail_bs01 else 'pass'}]").is_checked()
         assert page.input_value("input[name=answer-BS06-wrong]") == "2"
         assert page.locator("#item-BS06 .photos img").count() == 1
+    answer_the_rest(page)
     if fail_bs01:
         page.click("#finish")
         page.wait_for_selector("#finish-error:has-text('BS01')")

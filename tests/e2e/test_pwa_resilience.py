@@ -9,7 +9,7 @@ from playwright.sync_api import Route
 from inspections import app_views
 from inspections.models import Inspection, Photo
 
-from .browser import CACHED_PATHS, SYNC_TIMEOUT_MS, inspect_station, log_in, wait_for_worker
+from .browser import CACHED_PATHS, SYNC_TIMEOUT_MS, answer_the_rest, inspect_station, log_in, wait_for_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -112,6 +112,7 @@ def test_a_new_version_waits_while_records_wait_and_never_switches_during_an_ins
     assert page.evaluate(CONTROLLER_VERSION) == first_version  # no switch with an inspection open
     assert page.locator("#item-BS01 input[value=pass]").is_checked()
 
+    page.click("#leave-inspection")  # the finish bar hides the tabs while answering
     page.click("#tabs a[data-tab=outbox]")
     with page.expect_navigation():
         page.click("#update-button")
@@ -136,6 +137,7 @@ def test_a_far_away_fix_warns_and_reaches_the_server_as_a_flag(street, phone):
     page.click("#start-inspection")
     page.wait_for_selector("#gps-far")
     assert "1.1 km" in page.inner_text("#gps-far")
+    answer_the_rest(page)
     page.click("#finish")
     page.wait_for_selector("#outbox-empty", timeout=SYNC_TIMEOUT_MS)
     inspection = Inspection.objects.get()
@@ -158,7 +160,8 @@ def test_a_draft_is_open_in_one_tab_only(street, phone):
         other_tab.goto(page.url)
     other_tab.wait_for_selector("#draft-elsewhere")
     assert other_tab.locator("#finish").count() == 0
-    page.click("#tabs a[data-tab=outbox]")  # leaving the draft releases it
+    page.click("#leave-inspection")  # leaving the draft releases it (the finish bar hides the tabs while answering)
+    page.click("#tabs a[data-tab=outbox]")
     page.wait_for_selector("#outbox-empty")
     with other_tab.expect_response("**/api/v1/pack/") as reloaded:
         other_tab.reload()
@@ -176,6 +179,8 @@ def test_a_refused_record_needs_attention_with_the_servers_message_and_is_never_
     page.click("a.place[data-code='LF-01-01-BS01']")
     page.check("input[name=regime][value=weekly_guidance]")
     page.click("#start-inspection")
+    page.wait_for_selector("#finish")
+    answer_the_rest(page)
     page.click("#finish")
     page.wait_for_selector("#outbox-list li[data-state=attention]")
     assert "该地点不在您的检查范围内" in page.inner_text("#outbox-list li[data-state=attention]")

@@ -32,7 +32,10 @@ ITEMS = [
 ]
 
 
-def make_version(place_kind: str, regime: str, *, state: str = "published", items=ITEMS) -> ChecklistVersion:
+def make_version(place_kind: str, regime: str, *, state: str = "published", items=ITEMS, required=(),
+                 labels_en=None) -> ChecklistVersion:
+    """A version of these items; `required` lists the record-only items it marks required, `labels_en` gives
+    English labels by code."""
     checklist, _ = Checklist.objects.get_or_create(
         place_kind=place_kind, regime=regime, defaults={"title": f"{place_kind} {regime}"}
     )
@@ -43,6 +46,7 @@ def make_version(place_kind: str, regime: str, *, state: str = "published", item
             version=version, code=code, order=n, label=f"项{code}", type=type_, points=Decimal(points),
             per_fault=per_fault and Decimal(per_fault), target=target and Decimal(target),
             per_percent=per_percent and Decimal(per_percent), photo=photo, veto=veto, choices=choices,
+            required=code in required, label_en=(labels_en or {}).get(code, ""),
         )
         for n, (code, type_, points, per_fault, target, per_percent, photo, veto, choices) in enumerate(items)
     )
@@ -144,6 +148,24 @@ def manifest_entry(data: bytes, item: str = "T01", photo_uuid: str | None = None
     }
 
 
+def answers_with(**values) -> list[dict]:
+    """The answers of inspection_body (every scored item answered, as docs/sync.md asks) with some values changed:
+    answers_with(T01="fail"); an item given None is left out."""
+    answers = [
+        {"item": "T01", "value": "pass"},
+        {"item": "T02", "value": 2, "note": "两个桶身有污渍"},
+        {"item": "T03", "value": {"checked": 10, "wrong": 2}},
+        {"item": "T04", "value": "备注"},
+        {"item": "T06", "value": "pass"},
+    ]
+    known = {answer["item"] for answer in answers}
+    answers += [{"item": code, "value": value} for code, value in values.items() if code not in known]
+    return [
+        {**answer, "value": values.get(answer["item"], answer["value"])}
+        for answer in answers if values.get(answer["item"], answer["value"]) is not None
+    ]
+
+
 def inspection_body(world: World, **overrides) -> dict:
     body = {
         "checklist_version": world.weekly.pk,
@@ -156,12 +178,7 @@ def inspection_body(world: World, **overrides) -> dict:
             "lat": 29.5917, "lng": 106.4621, "accuracy": 12.5, "captured_at": "2026-05-10T09:13:00+08:00",
             "mock": False,
         },
-        "answers": [
-            {"item": "T01", "value": "pass"},
-            {"item": "T02", "value": 2, "note": "两个桶身有污渍"},
-            {"item": "T03", "value": {"checked": 10, "wrong": 2}},
-            {"item": "T04", "value": "备注"},
-        ],
+        "answers": answers_with(),
         "photos": [],
     }
     body.update(overrides)

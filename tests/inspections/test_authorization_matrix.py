@@ -39,6 +39,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from checklists.models import PlaceKind, Regime
 from inspections.models import Inspection, Photo
 from rankings.publication import publication_draft, publication_publish, publication_review
+from tests.rankings.support import ex_answer_list
 
 from .two_streets import StreetData, World, snapshot, walk
 
@@ -77,7 +78,7 @@ def _inspection_body(d: StreetData, w: World):
     return ("json", {
         "checklist_version": version.pk, "place": d.station.code, "regime": "weekly_guidance", "device_id": "m",
         "started_at": "2026-05-10T09:12:03+08:00", "finished_at": "2026-05-10T09:20:41+08:00",
-        "location": None, "answers": [], "photos": [],
+        "location": None, "answers": ex_answer_list(), "photos": [],
     })
 
 

@@ -24,7 +24,7 @@ from PIL import Image
 from inspections.models import Photo, Role, Street
 from tests.backend.manage_support import PRODUCTION, run_manage
 
-from .sync_world import inspection_body, make_user, manifest_entry, put_inspection, put_photo
+from .sync_world import answers_with, inspection_body, make_user, manifest_entry, put_inspection, put_photo
 
 GPS_PHOTO = Path(__file__).resolve().parents[1] / "fixtures" / "photos" / "gps" / "DSCN0010.jpg"
 KEYS = {"access_key": "moto-access", "secret_key": "moto-secret", "region_name": "us-east-1"}
@@ -67,7 +67,7 @@ def uploaded(world, bucket):
     """A real camera photo (with GPS in its EXIF) sent through the sync API by a street inspector."""
     data = GPS_PHOTO.read_bytes()
     entry = manifest_entry(data, "T01")
-    body = inspection_body(world, answers=[{"item": "T01", "value": "fail"}], photos=[entry])
+    body = inspection_body(world, answers=answers_with(T01="fail"), photos=[entry])
     inspection_uuid, response = put_inspection(world.client("street"), body)
     assert response.status_code == 201
     response = put_photo(world.client("street"), inspection_uuid, entry["uuid"], data)
@@ -163,7 +163,7 @@ def test_a_failed_upload_leaves_no_object_behind(world, bucket, monkeypatch):
     monkeypatch.setattr(sync, "_complete_if_all_arrived", lambda *args, **kwargs: 1 / 0)
     data = GPS_PHOTO.read_bytes()
     entry = manifest_entry(data, "T01")
-    body = inspection_body(world, answers=[{"item": "T01", "value": "fail"}], photos=[entry])
+    body = inspection_body(world, answers=answers_with(T01="fail"), photos=[entry])
     inspection_uuid, _response = put_inspection(world.client("street"), body)
 
     with pytest.raises(ZeroDivisionError):

@@ -30,7 +30,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from checklists.models import PlaceKind, Regime
 from inspections.admin.scoping import SHARED, SUPERUSER_ONLY, ScopedChoicesMixin, StreetScopedAdmin
 from inspections.models import Place, Street
-from tests.rankings.support import Versions
+from tests.rankings.support import Versions, ex_answer_list
 
 from .two_streets import ROLES, StreetData, World, assert_no_leak, snapshot, text_of, walk
 
@@ -97,7 +97,7 @@ def _inspection_body(d: StreetData, versions: Versions):
     return ("json", {
         "checklist_version": version.pk, "place": d.station.code, "regime": "weekly_guidance", "device_id": "m",
         "started_at": "2026-05-10T09:12:03+08:00", "finished_at": "2026-05-10T09:20:41+08:00",
-        "location": None, "answers": [], "photos": [],
+        "location": None, "answers": ex_answer_list(), "photos": [],
     })
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from inspections.models import Answer, Inspection, Photo
 
-from .sync_world import inspection_body, jpeg_bytes, manifest_entry, put_inspection
+from .sync_world import answers_with, inspection_body, jpeg_bytes, manifest_entry, put_inspection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +26,7 @@ def _race(world, all_at_once, body: dict, inspection_uuid: str, n: int = 2) -> l
 def test_the_same_uuid_at_once_from_two_threads_stores_one_row(world, all_at_once):
     data = jpeg_bytes()
     body = inspection_body(
-        world, answers=[{"item": "T01", "value": "fail"}], photos=[manifest_entry(data, "T01")]
+        world, answers=answers_with(T01="fail"), photos=[manifest_entry(data, "T01")]
     )
     inspection_uuid = str(uuid.uuid4())
 
@@ -34,7 +34,7 @@ def test_the_same_uuid_at_once_from_two_threads_stores_one_row(world, all_at_onc
 
     assert statuses == [200, 201]
     assert Inspection.objects.filter(uuid=inspection_uuid).count() == 1
-    assert Answer.objects.count() == 1 and Photo.objects.count() == 1
+    assert Answer.objects.count() == 5 and Photo.objects.count() == 1
 
 
 def test_different_bodies_at_once_store_one_and_refuse_the_other(world, all_at_once):
@@ -73,4 +73,4 @@ def test_losing_the_insert_race_answers_from_the_winners_row(world, monkeypatch)
     assert len(calls) == 2  # the insert failed on the unique UUID and the winner's row was read
     assert again.status_code == 200 and again.json() == first.json()
     assert Inspection.objects.filter(uuid=inspection_uuid).count() == 1
-    assert Answer.objects.count() == 4
+    assert Answer.objects.count() == 5

@@ -15,7 +15,7 @@ from checklists.models import PlaceKind, Regime
 from inspections.models import Answer, Inspection, Photo
 from inspections.services.sync import fingerprint_of
 
-from .sync_world import inspection_body, jpeg_bytes, make_version, manifest_entry, put_inspection
+from .sync_world import answers_with, inspection_body, jpeg_bytes, make_version, manifest_entry, put_inspection
 
 NOW = datetime(2026, 5, 11, 0, 0, 2, tzinfo=UTC)
 
@@ -46,7 +46,7 @@ def test_new_inspection_is_stored_scored_and_complete_without_photos(world, chan
     assert stored.fingerprint == fingerprint_of(body) and stored.body == body
     assert 50 < stored.distance_m < 60
     answers = {a.item_code: a for a in Answer.objects.filter(inspection=stored)}
-    assert set(answers) == {"T01", "T02", "T03", "T04"}
+    assert set(answers) == {"T01", "T02", "T03", "T04", "T06"}
     assert (answers["T02"].max_tenths, answers["T02"].earned_tenths, answers["T02"].failed) == (300, 200, True)
     assert answers["T02"].note == "两个桶身有污渍"
     assert (answers["T03"].earned_tenths, answers["T03"].value) == (200, {"checked": 10, "wrong": 2})
@@ -67,7 +67,7 @@ def test_replay_returns_the_stored_result_and_writes_nothing(world, changed):
     assert again.json() == first.json()
     assert _writes(ctx) == []
     assert Inspection.objects.filter(uuid=inspection_uuid).count() == 1
-    assert Answer.objects.count() == 4
+    assert Answer.objects.count() == 5
     assert changed == []
 
 
@@ -129,9 +129,7 @@ def test_a_retired_version_is_accepted_and_scored_by_its_own_rules(world):
     old_items = [("T01", "check", "50", None, None, None, "optional", False, []),
                  ("T02", "deduct", "50", "10", None, None, "optional", False, [])]
     old = make_version(PlaceKind.BIN_STATION, Regime.WEEKLY_GUIDANCE, state="retired", items=old_items)
-    body = inspection_body(world, checklist_version=old.pk, answers=[
-        {"item": "T01", "value": "pass"}, {"item": "T02", "value": 2},
-    ])
+    body = inspection_body(world, checklist_version=old.pk, answers=answers_with(T03=None, T04=None, T06=None))
     inspection_uuid, response = put_inspection(world.client("street"), body)
 
     assert response.status_code == 201
@@ -196,7 +194,7 @@ def test_answers_that_do_not_fit_the_version_are_field_errors(world, answers, ke
 
 
 def test_a_required_photo_missing_from_the_manifest_is_a_field_error(world):
-    body = inspection_body(world, answers=[{"item": "T01", "value": "fail"}])
+    body = inspection_body(world, answers=answers_with(T01="fail"))
     _, response = put_inspection(world.client("street"), body)
     assert response.status_code == 400
     assert "answers.0.photo" in response.json()["error"]["fields"]
@@ -334,7 +332,7 @@ def test_poor_accuracy_and_mock_location_are_flagged(world):
 def test_an_inspection_with_photos_awaits_them(world, changed):
     data = jpeg_bytes()
     entry = manifest_entry(data, item="T01")
-    body = inspection_body(world, answers=[{"item": "T01", "value": "fail"}], photos=[entry])
+    body = inspection_body(world, answers=answers_with(T01="fail"), photos=[entry])
     inspection_uuid, response = put_inspection(world.client("street"), body)
 
     assert response.status_code == 201
@@ -377,17 +375,14 @@ def test_history_lists_the_users_inspections_newest_first(world):
 
 def test_query_count_does_not_grow_with_the_answers(world):
     client = world.client("street")
-    one = inspection_body(world, answers=[{"item": "T01", "value": "pass"}])
-    six = inspection_body(world, place=world.bs2.code, answers=[
-        {"item": "T01", "value": "pass"}, {"item": "T02", "value": 1}, {"item": "T03", "value": 95},
-        {"item": "T04", "value": "好"}, {"item": "T05", "value": "a"}, {"item": "T06", "value": "pass"},
-    ])
+    four = inspection_body(world, answers=answers_with(T04=None))  # the scored items: the least that is accepted
+    six = inspection_body(world, place=world.bs2.code, answers=answers_with(T05="a"))
     with CaptureQueriesContext(connection) as few:
-        assert put_inspection(client, one)[1].status_code == 201
+        assert put_inspection(client, four)[1].status_code == 201
     with CaptureQueriesContext(connection) as many:
         assert put_inspection(client, six)[1].status_code == 201
     assert len(many.captured_queries) == len(few.captured_queries)
-    assert Answer.objects.count() == 7
+    assert Answer.objects.count() == 10
 
 
 def test_a_replay_is_one_read(world):

@@ -15,14 +15,14 @@ from inspections.models import Inspection, Photo
 from inspections.selectors.coverage import flagged_inspections
 from inspections.signals import inspection_changed
 
-from .sync_world import inspection_body, jpeg_bytes, manifest_entry, put_inspection, put_photo
+from .sync_world import answers_with, inspection_body, jpeg_bytes, manifest_entry, put_inspection, put_photo
 
 
 @pytest.fixture
 def two_photos(world):
     red, blue = jpeg_bytes("red"), jpeg_bytes("blue", (80, 40))
     entries = [manifest_entry(red, "T01"), manifest_entry(blue, "T02")]
-    answers = [{"item": "T01", "value": "fail"}, {"item": "T02", "value": 1}]
+    answers = answers_with(T01="fail", T02=1)
     body = inspection_body(world, answers=answers, photos=entries)
     inspection_uuid, response = put_inspection(world.client("street"), body)
     assert response.status_code == 201
@@ -123,7 +123,7 @@ def test_another_users_inspection_is_not_found(world, two_photos):
 def test_a_file_that_is_not_an_image_is_refused_with_a_reason(world):
     junk = b"<html><script>alert(1)</script></html>"
     entry = manifest_entry(junk, "T01")
-    body = inspection_body(world, answers=[{"item": "T01", "value": "fail"}], photos=[entry])
+    body = inspection_body(world, answers=answers_with(T01="fail"), photos=[entry])
     inspection_uuid, _ = put_inspection(world.client("street"), body)
 
     response = put_photo(world.client("street"), inspection_uuid, entry["uuid"], junk)
@@ -197,7 +197,7 @@ def oversized(world):
     big = jpeg_bytes() + b"\0" * (TEN_AND_A_HALF_MB - len(jpeg_bytes()))
     small = jpeg_bytes("blue")
     entries = [manifest_entry(big, "T01"), manifest_entry(small, "T02")]
-    answers = [{"item": "T01", "value": "fail"}, {"item": "T02", "value": 1}]
+    answers = answers_with(T01="fail", T02=1)
     return inspection_body(world, answers=answers, photos=entries), entries, (big, small)
 
 
@@ -217,7 +217,7 @@ def test_a_photo_declared_over_the_limit_does_not_stop_the_inspection(world, ove
     }]
     assert "photo_refused" in status["flags"]
     inspection = Inspection.objects.get(uuid=inspection_uuid)
-    assert sorted(inspection.answers.values_list("item_code", flat=True)) == ["T01", "T02"]
+    assert sorted(inspection.answers.values_list("item_code", flat=True)) == ["T01", "T02", "T03", "T04", "T06"]
     refused = Photo.objects.get(uuid=entries[0]["uuid"])
     assert refused.refused_reason == "too_large" and refused.declared_bytes == TEN_AND_A_HALF_MB
     assert Photo.objects.get(uuid=entries[1]["uuid"]).refused_reason == ""
@@ -247,7 +247,7 @@ def test_a_photo_declared_over_the_limit_does_not_stop_the_inspection(world, ove
 def test_an_inspection_whose_only_photo_is_refused_is_complete_on_arrival(world, oversized, changed):
     body, entries, _data = oversized
     body["photos"] = entries[:1]
-    body["answers"] = body["answers"][:1]
+    body["answers"] = answers_with(T02=0, T03=100)  # nothing failed but T01: one photo required
 
     inspection_uuid, response = put_inspection(world.client("street"), body)
 

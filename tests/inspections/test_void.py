@@ -9,7 +9,7 @@ from inspections.models import Inspection
 from inspections.selectors.inspections import inspections_visible_to
 from inspections.services.sync import inspection_restore, inspection_void
 
-from .sync_world import inspection_body, jpeg_bytes, manifest_entry, put_inspection
+from .sync_world import answers_with, inspection_body, jpeg_bytes, manifest_entry, put_inspection
 
 
 def test_void_keeps_the_record_for_staff_and_hides_it_from_others(world, stored, changed):
@@ -72,7 +72,7 @@ def test_the_admin_action_asks_for_a_reason_then_voids(world, stored, root_clien
 
 def test_the_admin_shows_inspections_read_only_with_answers_and_photos(world, root_client):
     data = jpeg_bytes()
-    body = inspection_body(world, answers=[{"item": "T01", "value": "fail"}], photos=[manifest_entry(data)])
+    body = inspection_body(world, answers=answers_with(T01="fail"), photos=[manifest_entry(data)])
     inspection_uuid, _ = put_inspection(world.client("street"), body)
     inspection = Inspection.objects.get(uuid=inspection_uuid)
 

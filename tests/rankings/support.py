@@ -22,6 +22,11 @@ EX_ITEMS = [("A", "check", 20, False), ("B", "deduct", 30, False), ("C", "percen
             ("D", "check", 10, True)]
 
 
+def ex_answer_list(value: str = "na") -> list[dict]:
+    """An inspection body's answers to every EX item: the least a phone may send (docs/sync.md)."""
+    return [{"item": code, "value": value} for code, *_rest in EX_ITEMS]
+
+
 def local(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
     return dt.datetime(year, month, day, hour, tzinfo=SHANGHAI)
 

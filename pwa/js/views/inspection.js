@@ -1,4 +1,5 @@
-// Running a checklist: answers by section, notes, per-item photos, the GPS fix, the live provisional score.
+// Running a checklist: answers by section, notes, per-item photos, the GPS fix, the live provisional score, and a
+// slim finish bar that says how far the draft is and refuses to finish it while a required item is missing.
 // Every change is written to IndexedDB at once, so a reload or a dead battery loses nothing; a Web Lock keeps the
 // draft open in one tab only, so two tabs can never save over each other.
 import { get, put, remove, writeMany, allBy } from "../db.js";
@@ -8,7 +9,8 @@ import { assessFix, currentFix } from "../geo.js";
 import { preparePhoto } from "../camera.js";
 import { checklistById, placeByCode } from "../pack.js";
 import { inspectionBody } from "../document.js";
-import { photoProblems, provisionalResult } from "../provisional.js";
+import { barText, finishProblems, finishState, isAnswered, provisionalResult } from "../provisional.js";
+import { mustAnswer } from "../scoring.js";
 import { requestBackgroundSync } from "../worker.js";
 import { deviceId } from "./start.js";
 
@@ -94,22 +96,61 @@ async function render(app, uuid) {
   const items = checklist.items;
 
   const save = async () => { await put("records", record); };
-  const scoreBox = h("div", { class: "score", id: "provisional", "aria-live": "polite" });
+  const scoreBox = h("div", { class: "score", id: "provisional", role: "status", "aria-live": "polite" });
   const gpsBox = h("div", { class: "gps", id: "gps" });
-  const problems = h("p", { class: "error", id: "finish-error", role: "alert" });
+  const problems = h("div", { class: "finish-problems", id: "finish-error", role: "alert", hidden: true });
   const itemNodes = new Map();
+  const itemByCode = new Map(items.map((item) => [item.code, item]));
 
   const refreshScore = () => {
-    const result = provisionalResult(items, record.answers);
-    const grade = result.grade ? t({ pass: "gradePass", fail: "gradeFail" }[result.grade] || result.grade) : "";
-    scoreBox.replaceChildren(h("span", {}, t("score"), ": ",
-      h("strong", { id: "provisional-score", "data-score": result.score ?? "" }, result.score ?? t("unscored")), " ", grade,
-      result.vetoed ? h("span", { class: "tag bad" }, t("vetoed")) : null));
+    const state = finishState(items, record.answers, record.photos);
+    scoreBox.replaceChildren(...[h("span", { id: "finish-status" }, barText(state)),
+      h("span", { id: "provisional-score", hidden: true, "data-score": state.score ?? "" }),
+      state.vetoed ? h("span", { class: "tag bad" }, t("vetoed")) : null].filter(Boolean));
+    const photographed = new Set(record.photos.map((p) => p.item));
     for (const [code, node] of itemNodes) {
-      node.classList.toggle("needs-photo", result.photoRequired.has(code));
-      node.querySelector(".answer-error").textContent = result.errors[code] || "";
+      const item = itemByCode.get(code);
+      const error = state.invalid[code] || "";
+      const needsPhoto = state.photos.includes(code);
+      const answered = isAnswered(item, record.answers[code]) && !error;
+      node.classList.toggle("needs-photo", needsPhoto);
+      node.classList.toggle("invalid", Boolean(error));
+      node.dataset.state = error ? "invalid" : answered ? "answered" : "unanswered";
+      node.querySelector(".answer-error").textContent = error;
+      node.querySelector(".item-state").replaceChildren(...[
+        answered ? h("span", { class: "tag ok" }, "✓ ", t("itemAnswered")) : null,
+        photographed.has(code) ? h("span", { class: "tag ok" }, "✓ ", t("photoAttached")) : null].filter(Boolean));
     }
-    return result;
+    if (!problems.hidden) {  // an open list follows the answers, and goes once nothing is left
+      if (state.ready) problems.hidden = true;
+      else showProblems(state);
+    }
+    return state;
+  };
+
+  // The item comes into view below the sticky header (CSS scroll-margin) and takes the focus, so a screen reader
+  // and the keyboard land where the eye does.
+  const jumpTo = (code) => {
+    const node = itemNodes.get(code);
+    if (!node) return;
+    problems.hidden = true;
+    node.scrollIntoView({ block: "start" });
+    node.focus({ preventScroll: true });
+  };
+  const showProblems = (state) => {
+    const label = (code) => {
+      const item = itemByCode.get(code);
+      return getLang() === "en" && item.label_en ? item.label_en : item.label;
+    };
+    const words = { missing: t("itemMissing"), photo: t("itemNeedsPhoto") };
+    const list = finishProblems(items, state).map(({ code, problem }) => h("li", {},
+      h("button", { type: "button", class: "jump", "data-jump": code, onclick: () => jumpTo(code) },
+        h("span", { class: "code" }, code), " ", label(code), " — ", words[problem] || problem)));
+    problems.replaceChildren(
+      h("p", {}, list.length ? t("cannotFinish") : t("answerNothing")),
+      list.length ? h("ul", { class: "jump-list" }, list) : null,
+      h("button", { type: "button", class: "ghost small", "aria-label": t("acknowledge"), onclick: () => { problems.hidden = true; } }, "✕"));
+    problems.hidden = false;
   };
 
   const drawGps = () => {
@@ -197,9 +238,11 @@ async function render(app, uuid) {
       await save();
     });
     const label = getLang() === "en" && item.label_en ? item.label_en : item.label;
-    const node = h("article", { class: "item", "data-item": item.code, id: `item-${item.code}` },
+    const node = h("article", { class: "item", "data-item": item.code, "data-type": item.type, id: `item-${item.code}`,
+      "data-required": mustAnswer(item), tabindex: -1 },
       h("h4", {}, h("span", { class: "code" }, item.code), " ", label, item.veto ? h("span", { class: "tag bad" }, t("vetoed")) : null,
         h("span", { class: "tag photo-needed" }, t("photoRequired"))),
+      h("p", { class: "item-state" }),
       item.help ? h("p", { class: "muted" }, item.help) : null,
       control,
       h("p", { class: "error answer-error", role: "alert" }),
@@ -209,18 +252,12 @@ async function render(app, uuid) {
     return node;
   };
 
-  const finishButton = h("button", { type: "button", class: "primary big", id: "finish" }, t("finish"));
+  const finishButton = h("button", { type: "button", class: "primary", id: "finish" }, t("finishShort"));
   finishButton.addEventListener("click", async () => {
-    const invalid = Object.keys(provisionalResult(items, record.answers).errors);
-    if (invalid.length) {
-      problems.textContent = invalid.join(", ");
-      document.getElementById(`item-${invalid[0]}`)?.scrollIntoView();
-      return;
-    }
-    const missing = photoProblems(items, record.answers, record.photos);
-    if (missing.length) {
-      problems.textContent = t("missingPhotos", { items: missing.join(", ") });
-      document.getElementById(`item-${missing[0]}`)?.scrollIntoView();
+    const state = refreshScore();
+    if (!state.ready) {
+      showProblems(state);
+      problems.querySelector(".jump")?.focus();  // the keyboard is where the list is: one more key jumps
       return;
     }
     finishButton.disabled = true;
@@ -247,11 +284,12 @@ async function render(app, uuid) {
   });
 
   show(
+    h("p", { class: "leave" }, h("a", { href: "#/places", id: "leave-inspection" }, t("leaveInspection"))),
     h("h2", {}, place.name),
     h("p", { class: "muted" }, `${place.code} · ${t(record.regime)} · ${checklist.title || ""}`),
     gpsBox,
     sections.map((s) => h("section", { class: "section" }, s.name ? h("h3", {}, s.name) : null, s.items.map(itemCard))),
-    h("div", { class: "finish-bar" }, scoreBox, problems, finishButton),
+    h("div", { class: "finish-bar", id: "finish-bar" }, problems, h("div", { class: "finish-row" }, scoreBox, finishButton)),
     discardButton,
   );
   refreshScore();
