@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from inspections.models import Place, Profile, Role
 
-from .browser import PASSWORD, STATION_LAT, STATION_LNG, log_in
+from .browser import PASSWORD, STATION_LAT, STATION_LNG, answer_the_rest, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,6 +61,7 @@ def test_places_are_grouped_marked_by_kind_and_due_only_for_this_users_duty(comm
     page.click("#start-inspection")
     page.wait_for_selector("#item-BS16")
     page.fill("input[name=answer-BS16]", "5")
+    answer_the_rest(page)
     page.click("#finish")
     page.wait_for_selector("#outbox-list li.outbox-item")
     page.click("#tabs a[data-tab=places]")
