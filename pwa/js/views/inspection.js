@@ -98,8 +98,10 @@ function answerControl(item, answer, onChange) {
       onChange(next);
     };
     const none = h("button", { type: "button", class: "no-faults", onclick: () => { input.value = "0"; onChange(0); } }, t("noFaults"));
-    return h("div", { class: "row" }, none, h("button", { type: "button", class: "step", "aria-label": "−1", onclick: bump(-1) }, "−"), input,
-      h("button", { type: "button", class: "step", "aria-label": "+1", onclick: bump(1) }, "+"), h("span", { class: "muted" }, t("faults")), naToggle());
+    // The quick answers (none, N/A) on one line, the stepper whole on the next: a 360 px screen splits no control.
+    return h("div", { class: "stack deduct" }, h("div", { class: "row" }, none, naToggle()),
+      h("div", { class: "row" }, h("button", { type: "button", class: "step", "aria-label": "−1", onclick: bump(-1) }, "−"), input,
+        h("button", { type: "button", class: "step", "aria-label": "+1", onclick: bump(1) }, "+"), h("span", { class: "muted" }, t("faults"))));
   }
   if (item.type === "percent") return percentControl(item, value, onChange, naToggle);
   if (item.type === "number") {
