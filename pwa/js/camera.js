@@ -103,15 +103,29 @@ async function decode(file, target) {
   return createImageBitmap(file, options);
 }
 
+/** The browser cannot decode the picture (an iPhone's HEIC in Chromium, a broken file): nothing to store. */
+export class UnreadablePhoto extends Error {
+  constructor(file, cause) {
+    super(`cannot decode ${file?.name || "the photo"} (${file?.type || "unknown type"})`, { cause });
+    this.name = "UnreadablePhoto";
+  }
+}
+
 /**
- * A camera photo → {data: ArrayBuffer, type, bytes, width, height, sha256}.
+ * A camera photo → {data: ArrayBuffer, type, bytes, width, height, sha256}. Throws UnreadablePhoto when the browser
+ * cannot decode it.
  * @param {Blob} file
  */
 export async function preparePhoto(file) {
   const head = await file.slice(0, 256 * 1024).arrayBuffer();
   const info = jpegInfo(head);
   const target = info ? fitWithin(uprightSize(info).width, uprightSize(info).height) : null;
-  let source = await decode(file, target);
+  let source;
+  try {
+    source = await decode(file, target);
+  } catch (error) {
+    throw new UnreadablePhoto(file, error);
+  }
   for (const step of downscaleSteps(source.width, source.height)) {
     const canvas = makeCanvas(step.width, step.height);
     const context = canvas.getContext("2d");

@@ -63,6 +63,11 @@ const TABLE = {
     answerBadSample: "抽查数至少为 1，错误数应在 0 到抽查数之间。", answerOutOfRange: "百分比应在 0 到 100 之间。",
     answerTooManyDecimals: "最多一位小数。", answerNotANumber: "应为数值。", answerNotText: "应为文字。",
     answerBadChoice: "应为该项的选项之一。", answerInvalid: "答案无效。",
+
+    // --- fast answers and photos on the inspection screen (issue 11, points 2 and 4) ---
+    noFaults: "无问题 (0)", allPass: "全部合格", percentMode: "录入方式",
+    photoUnreadable: "无法读取这张照片（可能是 HEIC 格式）。请用应用内的“拍照”按钮重新拍摄。",
+    photoDeleted: "已删除", undo: "撤销", delete: "删除",
   },
   en: {
     appName: "SortPatrol",
@@ -128,6 +133,11 @@ const TABLE = {
     answerOutOfRange: "A percentage is between 0 and 100.", answerTooManyDecimals: "At most one decimal.",
     answerNotANumber: "Must be a number.", answerNotText: "Must be text.", answerBadChoice: "Must be one of the choices.",
     answerInvalid: "Invalid answer.",
+
+    // --- fast answers and photos on the inspection screen (issue 11, points 2 and 4) ---
+    noFaults: "None (0)", allPass: "All pass", percentMode: "How to enter",
+    photoUnreadable: "This photo cannot be read (perhaps HEIC). Take it again with the app's “Take photo” button.",
+    photoDeleted: "Deleted", undo: "Undo", delete: "Delete",
   },
 };
 

@@ -48,6 +48,9 @@ def answer_the_rest(page) -> None:
     for code, type_ in codes:
         if type_ == "check":
             page.check(f"#item-{code} input[value=pass]")
+        elif type_ == "percent":  # the percent itself, not a sample: one input mode is shown at a time
+            page.check(f"input[name=answer-{code}-mode][value=direct]")
+            page.fill(f"input[name=answer-{code}]", CLEAN["percent"])
         else:
             page.fill(f"input[name=answer-{code}]", CLEAN.get(type_, "1"))
     page.wait_for_function("() => !document.querySelector('article.item[data-required][data-state=unanswered]')")

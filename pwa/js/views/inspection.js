@@ -6,11 +6,12 @@ import { get, put, remove, writeMany, allBy } from "../db.js";
 import { h, show } from "../dom.js";
 import { formatDistance, getLang, t } from "../i18n.js";
 import { assessFix, currentFix } from "../geo.js";
-import { preparePhoto } from "../camera.js";
+import { UnreadablePhoto, preparePhoto } from "../camera.js";
 import { checklistById, placeByCode } from "../pack.js";
 import { inspectionBody } from "../document.js";
 import { barText, finishProblems, finishState, isAnswered, provisionalResult } from "../provisional.js";
 import { mustAnswer } from "../scoring.js";
+import { hasCleanAnswers, percentMode, percentShown, sampleWords, sectionAllPass } from "../quickanswers.js";
 import { requestBackgroundSync } from "../worker.js";
 import { deviceId } from "./start.js";
 
@@ -35,6 +36,49 @@ export function showInspection(app, uuid) {
   });
 }
 
+/** How long "已删除 · 撤销" stays after a photo is deleted. */
+const UNDO_MS = 8000;
+
+function itemLabel(item) {
+  return getLang() === "en" && item.label_en ? item.label_en : item.label;
+}
+
+/**
+ * A percent item, one input mode at a time: a sample (checked / wrong, in the checklist's own words where it has
+ * them) or the percent itself; the percent the answer comes to is shown either way.
+ */
+function percentControl(item, value, onChange, naToggle) {
+  const name = `answer-${item.code}`;
+  let mode = percentMode(item, value);
+  const words = sampleWords(item, itemLabel(item)) || { checked: t("checked"), wrong: t("wrong") };
+  const sample = value && typeof value === "object" ? { ...value } : {};
+  const shown = h("output", { class: "percent-shown", id: `percent-${item.code}` });
+  const change = (next) => {
+    const percent = percentShown(item, next);
+    shown.textContent = percent ? `= ${percent}` : "";
+    onChange(next);
+  };
+  const sampleChange = (field) => (e) => {
+    sample[field] = e.target.value === "" ? undefined : parseInt(e.target.value, 10);
+    if (Number.isFinite(sample.checked)) change({ checked: sample.checked, wrong: Number.isFinite(sample.wrong) ? sample.wrong : 0 });
+  };
+  const sampled = h("div", { class: "row percent-sample" },
+    h("label", {}, words.checked, " ", h("input", { type: "number", inputmode: "numeric", min: 1, step: 1, name: `${name}-checked`, value: sample.checked ?? "", oninput: sampleChange("checked") })),
+    h("label", {}, words.wrong, " ", h("input", { type: "number", inputmode: "numeric", min: 0, step: 1, name: `${name}-wrong`, value: sample.wrong ?? "", oninput: sampleChange("wrong") })));
+  const direct = h("div", { class: "row percent-direct" }, h("label", {}, t("percentValue"), " ",
+    h("input", { type: "number", inputmode: "decimal", min: 0, max: 100, step: 0.1, name, value: typeof value === "number" ? String(value) : "",
+      oninput: (e) => change(e.target.value === "" ? undefined : Math.min(100, Math.max(0, Math.round(parseFloat(e.target.value) * 10) / 10))) }), " %"));
+  const showMode = () => { sampled.hidden = mode !== "sample"; direct.hidden = mode !== "direct"; };
+  const modes = h("div", { class: "segmented percent-mode", role: "radiogroup", "aria-label": t("percentMode") },
+    [["sample", t("sample")], ["direct", t("percentValue")]].map(([optionValue, label]) => h("label", { class: "seg" },
+      h("input", { type: "radio", name: `${name}-mode`, value: optionValue, checked: mode === optionValue,
+        onchange: () => { mode = optionValue; showMode(); } }), h("span", {}, label))));
+  showMode();
+  const percent = percentShown(item, value);
+  shown.textContent = percent ? `= ${percent}` : "";
+  return h("div", { class: "stack" }, modes, sampled, direct, shown, naToggle());
+}
+
 function answerControl(item, answer, onChange) {
   const value = answer?.value;
   const name = `answer-${item.code}`;
@@ -53,26 +97,13 @@ function answerControl(item, answer, onChange) {
       input.value = String(next);
       onChange(next);
     };
-    return h("div", { class: "row" }, h("button", { type: "button", class: "step", "aria-label": "−1", onclick: bump(-1) }, "−"), input,
-      h("button", { type: "button", class: "step", "aria-label": "+1", onclick: bump(1) }, "+"), h("span", { class: "muted" }, t("faults")), naToggle());
+    const none = h("button", { type: "button", class: "no-faults", onclick: () => { input.value = "0"; onChange(0); } }, t("noFaults"));
+    // The quick answers (none, N/A) on one line, the stepper whole on the next: a 360 px screen splits no control.
+    return h("div", { class: "stack deduct" }, h("div", { class: "row" }, none, naToggle()),
+      h("div", { class: "row" }, h("button", { type: "button", class: "step", "aria-label": "−1", onclick: bump(-1) }, "−"), input,
+        h("button", { type: "button", class: "step", "aria-label": "+1", onclick: bump(1) }, "+"), h("span", { class: "muted" }, t("faults"))));
   }
-  if (item.type === "percent") {
-    const sample = value && typeof value === "object" ? { ...value } : {};
-    const sampleChange = (field) => (e) => {
-      sample[field] = e.target.value === "" ? undefined : parseInt(e.target.value, 10);
-      if (Number.isFinite(sample.checked)) {
-        onChange({ checked: sample.checked, wrong: Number.isFinite(sample.wrong) ? sample.wrong : 0 });
-      }
-    };
-    return h("div", { class: "stack" },
-      h("div", { class: "row" }, h("label", {}, t("percentValue"), " ",
-        h("input", { type: "number", inputmode: "decimal", min: 0, max: 100, step: 0.1, name, value: typeof value === "number" ? String(value) : "",
-          oninput: (e) => onChange(e.target.value === "" ? undefined : Math.min(100, Math.max(0, Math.round(parseFloat(e.target.value) * 10) / 10))) }))),
-      h("div", { class: "row" }, t("sample"), " ",
-        h("label", {}, t("checked"), " ", h("input", { type: "number", inputmode: "numeric", min: 1, step: 1, name: `${name}-checked`, value: sample.checked ?? "", oninput: sampleChange("checked") })),
-        h("label", {}, t("wrong"), " ", h("input", { type: "number", inputmode: "numeric", min: 0, step: 1, name: `${name}-wrong`, value: sample.wrong ?? "", oninput: sampleChange("wrong") }))),
-      naToggle());
-  }
+  if (item.type === "percent") return percentControl(item, value, onChange, naToggle);
   if (item.type === "number") {
     return h("input", { type: "number", inputmode: "decimal", name, "aria-label": item.label, value: value ?? "",
       oninput: (e) => onChange(e.target.value === "" ? undefined : Number(e.target.value)) });
@@ -100,6 +131,7 @@ async function render(app, uuid) {
   const gpsBox = h("div", { class: "gps", id: "gps" });
   const problems = h("div", { class: "finish-problems", id: "finish-error", role: "alert", hidden: true });
   const itemNodes = new Map();
+  const redrawControl = new Map();  // item code → draws its answer control again from the record
   const itemByCode = new Map(items.map((item) => [item.code, item]));
 
   const refreshScore = () => {
@@ -175,16 +207,34 @@ async function render(app, uuid) {
 
   const photoStrip = (item) => {
     const strip = h("div", { class: "photos" });
+    const message = h("p", { class: "photo-message", role: "status", "aria-live": "polite" });
+    // A deleted photo is gone from the draft at once; "撤销" puts the very same photo back for a few seconds.
+    const offerUndo = (photo, entry) => {
+      const undo = h("button", { type: "button", class: "ghost undo" }, t("undo"));
+      const timer = setTimeout(() => message.replaceChildren(), UNDO_MS);
+      undo.addEventListener("click", async () => {
+        clearTimeout(timer);
+        message.replaceChildren();
+        record.photos = [...record.photos, entry];
+        photos = [...photos, photo];
+        await writeMany([["photos", photo], ["records", record]]);
+        draw();
+        refreshScore();
+      });
+      message.replaceChildren(h("span", {}, t("photoDeleted")), " · ", undo);
+    };
     const draw = () => {
       strip.replaceChildren(...photos.filter((p) => p.item === item.code).map((p) => {
         const url = URL.createObjectURL(new Blob([p.data], { type: p.type }));
-        const removeButton = h("button", { type: "button", class: "ghost small", "aria-label": t("removePhoto") }, "✕");
+        const removeButton = h("button", { type: "button", class: "ghost small remove-photo", "aria-label": t("removePhoto") }, "✕ ", t("delete"));
         removeButton.addEventListener("click", async () => {
+          const entry = record.photos.find((x) => x.uuid === p.uuid);
           record.photos = record.photos.filter((x) => x.uuid !== p.uuid);
           await writeMany([["records", record]], [["photos", p.uuid]]);
           photos = photos.filter((x) => x.uuid !== p.uuid);
           draw();
           refreshScore();
+          offerUndo(p, entry);
         });
         return h("figure", {}, h("img", { src: url, alt: item.label, width: 96, onload: () => URL.revokeObjectURL(url) }), removeButton);
       }));
@@ -192,19 +242,28 @@ async function render(app, uuid) {
     draw();
     const input = h("input", { type: "file", accept: "image/*", capture: "environment", class: "photo-input", "data-item": item.code, id: `photo-${item.code}` });
     input.addEventListener("change", async () => {
+      let unreadable = false;
       for (const file of input.files) {
-        const prepared = await preparePhoto(file);
+        let prepared;
+        try {
+          prepared = await preparePhoto(file);
+        } catch (error) {
+          if (!(error instanceof UnreadablePhoto)) throw error;
+          unreadable = true;
+          continue;
+        }
         const photo = { uuid: crypto.randomUUID(), inspection: uuid, item: item.code, ...prepared };
         record.photos = [...record.photos, { uuid: photo.uuid, item: item.code, sha256: photo.sha256, bytes: photo.bytes }];
         await writeMany([["photos", photo], ["records", record]]);
         photos = [...photos, photo];
       }
       input.value = "";
+      message.replaceChildren(...(unreadable ? [h("span", { class: "error" }, t("photoUnreadable"))] : []));
       draw();
       refreshScore();
       strip.dispatchEvent(new CustomEvent("photos-saved", { bubbles: true }));
     });
-    return h("div", { class: "photo-row" }, h("label", { class: "button ghost", for: `photo-${item.code}` }, "📷 ", t("addPhoto")), input, strip);
+    return h("div", { class: "photo-row" }, h("label", { class: "button ghost", for: `photo-${item.code}` }, "📷 ", t("addPhoto")), input, strip, message);
   };
 
   const sections = [];
@@ -221,23 +280,24 @@ async function render(app, uuid) {
       else record.answers[item.code] = { value, note };
       await save();
       refreshScore();
-      if (value === "na" || rerender) {
-        // Marking N/A clears the other inputs of the item: draw the control again.
-        const again = answerControl(item, record.answers[item.code], onChange);
-        control.replaceWith(again);
-        control = again;
-      }
+      // Marking N/A clears the other inputs of the item: draw the control again.
+      if (value === "na" || rerender) redrawControl.get(item.code)();
       rerender = value === "na";
     };
     let rerender = false;
     let control = answerControl(item, current, onChange);
+    redrawControl.set(item.code, () => {
+      const again = answerControl(item, record.answers[item.code], onChange);
+      control.replaceWith(again);
+      control = again;
+    });
     const note = h("textarea", { rows: 2, name: `note-${item.code}`, "aria-label": `${t("note")} ${item.code}` }, current?.note || "");
     note.addEventListener("input", async () => {
       const entry = record.answers[item.code] || { value: undefined };
       record.answers[item.code] = { ...entry, note: note.value || undefined };
       await save();
     });
-    const label = getLang() === "en" && item.label_en ? item.label_en : item.label;
+    const label = itemLabel(item);
     const node = h("article", { class: "item", "data-item": item.code, "data-type": item.type, id: `item-${item.code}`,
       "data-required": mustAnswer(item), tabindex: -1 },
       h("h4", {}, h("span", { class: "code" }, item.code), " ", label, item.veto ? h("span", { class: "tag bad" }, t("vetoed")) : null,
@@ -251,6 +311,19 @@ async function render(app, uuid) {
     itemNodes.set(item.code, node);
     return node;
   };
+
+  // "全部合格": the clean answer for every item of the section not answered yet, in one tap.
+  const allPass = async (section) => {
+    const values = sectionAllPass(section.items, record.answers);
+    for (const [code, value] of Object.entries(values)) record.answers[code] = { value, note: record.answers[code]?.note };
+    await save();
+    for (const code of Object.keys(values)) redrawControl.get(code)();
+    refreshScore();
+  };
+  const sectionHeader = (section) => h("div", { class: "section-head" }, section.name ? h("h3", {}, section.name) : h("span"),
+    hasCleanAnswers(section.items)
+      ? h("button", { type: "button", class: "all-pass", "data-section": section.name, onclick: () => allPass(section) }, "✓ ", t("allPass"))
+      : null);
 
   const finishButton = h("button", { type: "button", class: "primary", id: "finish" }, t("finishShort"));
   finishButton.addEventListener("click", async () => {
@@ -288,7 +361,7 @@ async function render(app, uuid) {
     h("h2", {}, place.name),
     h("p", { class: "muted" }, `${place.code} · ${t(record.regime)} · ${checklist.title || ""}`),
     gpsBox,
-    sections.map((s) => h("section", { class: "section" }, s.name ? h("h3", {}, s.name) : null, s.items.map(itemCard))),
+    sections.map((s) => h("section", { class: "section", "data-section": s.name }, sectionHeader(s), s.items.map(itemCard))),
     h("div", { class: "finish-bar", id: "finish-bar" }, problems, h("div", { class: "finish-row" }, scoreBox, finishButton)),
     discardButton,
   );
