@@ -63,6 +63,16 @@ const TABLE = {
     answerBadSample: "抽查数至少为 1，错误数应在 0 到抽查数之间。", answerOutOfRange: "百分比应在 0 到 100 之间。",
     answerTooManyDecimals: "最多一位小数。", answerNotANumber: "应为数值。", answerNotText: "应为文字。",
     answerBadChoice: "应为该项的选项之一。", answerInvalid: "答案无效。",
+    // --- in-app browsers (issue 11, point 11): the screen shown instead of the login ---
+    inAppTitle: "请在手机浏览器中打开",
+    inAppWhy: "微信等应用内置的浏览器不能可靠地保存离线数据，未上传的检查记录可能丢失。请改用手机自带的浏览器。",
+    inAppHowWechat: "点右上角 ··· → 在浏览器打开",
+    inAppHowOther: "点右上角的菜单 → 在浏览器打开",
+    inAppIphone: "在 iPhone 上请用 Safari 打开，再“添加到主屏幕”。",
+    inAppAndroid: "用手机自带的浏览器（或 Chrome）打开。",
+    inAppOrCopy: "也可以复制下面的地址，粘贴到浏览器中：",
+    inAppAddress: "网址", inAppCopy: "复制地址", inAppCopied: "已复制", inAppCopyFailed: "无法自动复制，请长按地址手动复制。",
+    inAppContinue: "仍要继续（记录可能丢失）",
   },
   en: {
     appName: "SortPatrol",
@@ -128,6 +138,16 @@ const TABLE = {
     answerOutOfRange: "A percentage is between 0 and 100.", answerTooManyDecimals: "At most one decimal.",
     answerNotANumber: "Must be a number.", answerNotText: "Must be text.", answerBadChoice: "Must be one of the choices.",
     answerInvalid: "Invalid answer.",
+    // --- in-app browsers (issue 11, point 11): the screen shown instead of the login ---
+    inAppTitle: "Please open this in your phone's browser",
+    inAppWhy: "The browser built into WeChat and other apps does not keep offline data dependably: unsent inspection records could be lost. Use the phone's own browser instead.",
+    inAppHowWechat: "Tap ··· at the top right → Open in Browser",
+    inAppHowOther: "Tap the menu at the top right → Open in Browser",
+    inAppIphone: "On iPhone open it in Safari, then Add to Home Screen.",
+    inAppAndroid: "Open it in the phone's own browser (or Chrome).",
+    inAppOrCopy: "Or copy the address below and paste it into the browser:",
+    inAppAddress: "Address", inAppCopy: "Copy address", inAppCopied: "Copied", inAppCopyFailed: "Could not copy; press and hold the address to copy it.",
+    inAppContinue: "Continue anyway (records could be lost)",
   },
 };
 
