@@ -253,7 +253,7 @@ def parse_document(data: Any) -> ImportedVersion:
         problems.append(Problem("title", _("名称必填，最多 200 个字符。")))
     title_en = data.get("title_en") or ""
     if not isinstance(title_en, str) or len(title_en) > 200:
-        problems.append(Problem("title_en", _("英文名称最多 200 个字符。")))
+        problems.append(Problem("title_en", _("英文标题最多 200 个字符。")))
     if not isinstance(notes, str):
         problems.append(Problem("notes", _("修订说明应为文字。")))
     items = data["items"]

@@ -58,7 +58,7 @@ class Checklist(models.Model):
     place_kind = models.CharField(_("场所类型"), max_length=32, choices=PlaceKind.choices)
     regime = models.CharField(_("检查制度"), max_length=32, choices=Regime.choices)
     title = models.CharField(_("名称"), max_length=200)
-    title_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    title_en = models.CharField(_("英文标题"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("检查表")

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='checklist',
             name='title_en',
-            field=models.CharField(blank=True, max_length=200, verbose_name='英文名称'),
+            field=models.CharField(blank=True, max_length=200, verbose_name='英文标题'),
         ),
         migrations.AddField(
             model_name='item',
