@@ -43,6 +43,8 @@ export async function renderNotices(extra = []) {
   const estimate = await navigator.storage?.estimate?.().catch(() => null);
   if (lowOnSpace(estimate)) notes.push(h("p", { class: "notice warn", id: "space-notice" }, t("lowSpace")));
   const standalone = window.matchMedia?.("(display-mode: standalone)").matches || navigator.standalone;
-  if (isIosBrowser(navigator.userAgent, standalone, navigator.maxTouchPoints)) notes.push(h("p", { class: "notice", id: "ios-hint" }, t("iosHint")));
+  // Inside an app the in-app screen already says to open Safari; Add to Home Screen comes after that.
+  const iosTab = isIosBrowser(navigator.userAgent, standalone, navigator.maxTouchPoints) && !inAppBrowser(navigator.userAgent);
+  if (iosTab) notes.push(h("p", { class: "notice", id: "ios-hint" }, t("iosHint")));
   box.replaceChildren(...notes, ...extra);
 }
