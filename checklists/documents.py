@@ -33,7 +33,10 @@ NUMBER_FIELDS = {
 }
 ALL_NUMBER_FIELDS = ("points", "per_fault", "target", "per_percent")
 MAX_CODE_LENGTH = 16
-TEXT_LIMITS = {"section": 100, "label": 300, "label_en": 300, "help": 5000}
+TEXT_LIMITS = {"section": 100, "section_en": 100, "label": 300, "label_en": 300, "help": 5000, "help_en": 5000}
+# English translations (and the `required` flag) came after the first versions were published: they count in the
+# fingerprint only when set, so those versions keep theirs.
+COUNTED_WHEN_SET = frozenset({"required", "section_en", "help_en"})
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,11 @@ def item_document(item: Mapping[str, Any]) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "code": item["code"],
         "section": item.get("section") or "",
+        "section_en": item.get("section_en") or "",
         "label": item["label"],
         "label_en": item.get("label_en") or "",
         "help": item.get("help") or "",
+        "help_en": item.get("help_en") or "",
         "type": type_,
     }
     for name in ALL_NUMBER_FIELDS:
@@ -96,11 +101,13 @@ def export_item(item: Mapping[str, Any], order: int) -> dict[str, Any]:
 
 
 def fingerprint(document: Mapping[str, Any]) -> str:
-    """SHA-256 of what a version says (kind, regime, title, items), independent of ids, numbers and key order."""
+    """SHA-256 of what a version says (kind, regime, titles, items), independent of ids, numbers and key order."""
     content = {key: document[key] for key in ("place_kind", "regime", "title", "items")}
-    # An item's `required` counts only when set: versions published before the flag existed keep their fingerprint.
+    if document.get("title_en"):
+        content["title_en"] = document["title_en"]
     content["items"] = [
-        {key: value for key, value in item.items() if key != "required" or value} for item in content["items"]
+        {key: value for key, value in item.items() if key not in COUNTED_WHEN_SET or value}
+        for item in content["items"]
     ]
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -208,8 +215,8 @@ def _item_problems(where: str, item: Mapping[str, Any]) -> list[Problem]:
 
 HEADER_FIELDS = ("format", "format_version", "place_kind", "regime", "title", "items")
 ITEM_FIELDS = frozenset(
-    {"code", "section", "label", "label_en", "help", "type", *ALL_NUMBER_FIELDS, "choices", "photo", "veto",
-     "category", "order", "opens_rectification", "required"}
+    {"code", "section", "section_en", "label", "label_en", "help", "help_en", "type", *ALL_NUMBER_FIELDS, "choices",
+     "photo", "veto", "category", "order", "opens_rectification", "required"}
 )
 
 
@@ -220,6 +227,7 @@ class ImportedVersion:
     title: str
     notes: str
     items: tuple[dict[str, Any], ...]  # model field values, in order
+    title_en: str = ""
 
 
 def parse_document(data: Any) -> ImportedVersion:
@@ -243,6 +251,9 @@ def parse_document(data: Any) -> ImportedVersion:
     title, notes = data["title"], data.get("notes", "")
     if not isinstance(title, str) or not title.strip() or len(title) > 200:
         problems.append(Problem("title", _("名称必填，最多 200 个字符。")))
+    title_en = data.get("title_en") or ""
+    if not isinstance(title_en, str) or len(title_en) > 200:
+        problems.append(Problem("title_en", _("英文标题最多 200 个字符。")))
     if not isinstance(notes, str):
         problems.append(Problem("notes", _("修订说明应为文字。")))
     items = data["items"]
@@ -263,6 +274,7 @@ def parse_document(data: Any) -> ImportedVersion:
         place_kind=data["place_kind"],
         regime=data["regime"],
         title=title.strip(),
+        title_en=title_en.strip(),
         notes=notes,
         items=tuple(_item_fields(item, index) for index, item in enumerate(items)),
     )
@@ -274,10 +286,12 @@ def _item_fields(item: Mapping[str, Any], index: int) -> dict[str, Any]:
     return {
         "code": doc["code"],
         "section": doc["section"],
+        "section_en": doc["section_en"],
         "order": item.get("order", (index + 1) * 10),
         "label": doc["label"].strip(),
         "label_en": doc["label_en"],
         "help": doc["help"],
+        "help_en": doc["help_en"],
         "type": doc["type"],
         **{name: value for name, value in numbers.items()},
         "points": numbers["points"] or Decimal("0.0"),

@@ -58,6 +58,7 @@ class Checklist(models.Model):
     place_kind = models.CharField(_("场所类型"), max_length=32, choices=PlaceKind.choices)
     regime = models.CharField(_("检查制度"), max_length=32, choices=Regime.choices)
     title = models.CharField(_("名称"), max_length=200)
+    title_en = models.CharField(_("英文标题"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("检查表")
@@ -69,12 +70,12 @@ class Checklist(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # The title is part of every version's document: frozen once a version has been published.
+        # The titles are part of every version's document: frozen once a version has been published.
         if self.pk is not None:
-            stored = type(self).objects.filter(pk=self.pk).values("place_kind", "regime", "title").first()
+            stored = type(self).objects.filter(pk=self.pk).values("place_kind", "regime", "title", "title_en").first()
             changed = stored and any(stored[name] != getattr(self, name) for name in stored)
             if changed and self.versions.exclude(state=ChecklistVersion.State.DRAFT).exists():
-                raise VersionLocked("the checklist has published versions: its kind, regime and title are fixed")
+                raise VersionLocked("the checklist has published versions: its kind, regime and titles are fixed")
         super().save(*args, **kwargs)
 
 
@@ -200,10 +201,12 @@ class Item(models.Model):
     )
     code = models.CharField(_("编号"), max_length=16)
     section = models.CharField(_("分组"), max_length=100, blank=True)
+    section_en = models.CharField(_("英文分组"), max_length=100, blank=True)
     order = models.PositiveIntegerField(_("顺序"), default=0)
     label = models.CharField(_("检查内容"), max_length=300)
     label_en = models.CharField(_("英文名称"), max_length=300, blank=True)
     help = models.TextField(_("说明"), blank=True)
+    help_en = models.TextField(_("英文说明"), blank=True)
     type = models.CharField(_("类型"), max_length=16, choices=Type.choices)
     points = models.DecimalField(_("分值"), max_digits=5, decimal_places=1, default=0)
     per_fault = models.DecimalField(_("每处扣分"), max_digits=5, decimal_places=1, null=True, blank=True)

@@ -12,8 +12,8 @@ from .models import ChecklistVersion, Item
 from .scoring import ItemRule
 
 _ITEM_FIELDS = (
-    "code", "section", "label", "label_en", "help", "type", "points", "per_fault", "target", "per_percent",
-    "choices", "photo", "veto", "category", "opens_rectification", "order", "required",
+    "code", "section", "section_en", "label", "label_en", "help", "help_en", "type", "points", "per_fault", "target",
+    "per_percent", "choices", "photo", "veto", "category", "opens_rectification", "order", "required",
 )
 
 
@@ -49,6 +49,7 @@ def version_document(version: ChecklistVersion) -> dict[str, Any]:
         "regime": checklist.regime,
         "version": version.number,
         "title": checklist.title,
+        "title_en": checklist.title_en,
         "items": [item_document(values) for values in _item_values(version)],
     }
 
@@ -64,6 +65,7 @@ def version_export(version: ChecklistVersion) -> dict[str, Any]:
         "place_kind": checklist.place_kind,
         "regime": checklist.regime,
         "title": checklist.title,
+        "title_en": checklist.title_en,
         "version": version.number,
         "state": version.state,
         "notes": version.notes,

@@ -107,13 +107,15 @@ def version_import(*, data: Any, publish: bool = False, user: AbstractBaseUser |
     """
     imported: ImportedVersion = parse_document(data)
     checklist, _created = Checklist.objects.select_for_update().get_or_create(
-        place_kind=imported.place_kind, regime=imported.regime, defaults={"title": imported.title}
+        place_kind=imported.place_kind, regime=imported.regime,
+        defaults={"title": imported.title, "title_en": imported.title_en},
     )
-    if checklist.title != imported.title and not checklist.versions.exclude(
+    titles = (imported.title, imported.title_en)
+    if (checklist.title, checklist.title_en) != titles and not checklist.versions.exclude(
         state=ChecklistVersion.State.DRAFT
     ).exists():
-        checklist.title = imported.title
-        checklist.save(update_fields=["title"])
+        checklist.title, checklist.title_en = titles
+        checklist.save(update_fields=["title", "title_en"])
     draft = ChecklistVersion.objects.create(
         checklist=checklist, number=_next_number(checklist), notes=imported.notes or _("导入")
     )

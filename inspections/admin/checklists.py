@@ -37,11 +37,11 @@ class ItemInline(ScopedInlineMixin, admin.TabularInline):
     extra = 0
     fields = (
         "order", "code", "section", "label", "label_en", "type", "points", "per_fault", "target", "per_percent",
-        "choices", "photo", "veto", "required", "category", "opens_rectification", "help",
+        "choices", "photo", "veto", "required", "category", "opens_rectification", "help", "section_en", "help_en",
     )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in ("label", "label_en", "help"):
+        if db_field.name in ("label", "label_en", "help", "help_en"):
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 24})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -231,9 +231,9 @@ class ChecklistAdmin(StreetScopedAdmin):
         return f"v{version.number}" if version else "—"
 
     def get_readonly_fields(self, request, obj=None):
-        # Kind, regime and title are part of every published document of the checklist.
+        # Kind, regime and titles are part of every published document of the checklist.
         if obj is not None and obj.versions.exclude(state=ChecklistVersion.State.DRAFT).exists():
-            return ("place_kind", "regime", "title")
+            return ("place_kind", "regime", "title", "title_en")
         return ()
 
     def has_delete_permission(self, request, obj=None) -> bool:

@@ -10,6 +10,7 @@ import { CHANNEL, syncOutbox } from "./sync.js";
 import { networkBanner, syncReport, uploadedCount } from "./syncstatus.js";
 import { applyUpdate, checkForUpdate, registerWorker, updateWaiting } from "./worker.js";
 import { showHistory } from "./views/history.js";
+import { shouldWarnInApp, showInAppWarning } from "./views/inapp.js";
 import { showInspection } from "./views/inspection.js";
 import { showLogin } from "./views/login.js";
 import { setUpMenu } from "./views/menu.js";
@@ -150,6 +151,7 @@ async function route() {
   paintBanner();
   menu.paint();
   const session = app.session;
+  if (shouldWarnInApp() && (!session || session.expired)) return showInAppWarning(app);
   if (!session || session.expired) return showLogin(app);
   if (app.pendingQr && app.pack) {
     const place = placeByQr(app.pack.data, app.pendingQr);

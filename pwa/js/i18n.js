@@ -68,6 +68,16 @@ const TABLE = {
     noFaults: "无问题 (0)", allPass: "全部合格", percentMode: "录入方式",
     photoUnreadable: "无法读取这张照片（可能是 HEIC 格式）。请用应用内的“拍照”按钮重新拍摄。",
     photoDeleted: "已删除", undo: "撤销", delete: "删除",
+    // --- in-app browsers (issue 11, point 11): the screen shown instead of the login ---
+    inAppTitle: "请在手机浏览器中打开",
+    inAppWhy: "微信等应用内置的浏览器不能可靠地保存离线数据，未上传的检查记录可能丢失。请改用手机自带的浏览器。",
+    inAppHowWechat: "点右上角 ··· → 在浏览器打开",
+    inAppHowOther: "点右上角的菜单 → 在浏览器打开",
+    inAppIphone: "在 iPhone 上请用 Safari 打开，再“添加到主屏幕”。",
+    inAppAndroid: "用手机自带的浏览器（或 Chrome）打开。",
+    inAppOrCopy: "也可以复制下面的地址，粘贴到浏览器中：",
+    inAppAddress: "网址", inAppCopy: "复制地址", inAppCopied: "已复制", inAppCopyFailed: "无法自动复制，请长按地址手动复制。",
+    inAppContinue: "仍要继续（记录可能丢失）",
   },
   en: {
     appName: "SortPatrol",
@@ -138,6 +148,16 @@ const TABLE = {
     noFaults: "None (0)", allPass: "All pass", percentMode: "How to enter",
     photoUnreadable: "This photo cannot be read (perhaps HEIC). Take it again with the app's “Take photo” button.",
     photoDeleted: "Deleted", undo: "Undo", delete: "Delete",
+    // --- in-app browsers (issue 11, point 11): the screen shown instead of the login ---
+    inAppTitle: "Please open this in your phone's browser",
+    inAppWhy: "The browser built into WeChat and other apps does not keep offline data dependably: unsent inspection records could be lost. Use the phone's own browser instead.",
+    inAppHowWechat: "Tap ··· at the top right → Open in Browser",
+    inAppHowOther: "Tap the menu at the top right → Open in Browser",
+    inAppIphone: "On iPhone open it in Safari, then Add to Home Screen.",
+    inAppAndroid: "Open it in the phone's own browser (or Chrome).",
+    inAppOrCopy: "Or copy the address below and paste it into the browser:",
+    inAppAddress: "Address", inAppCopy: "Copy address", inAppCopied: "Copied", inAppCopyFailed: "Could not copy; press and hold the address to copy it.",
+    inAppContinue: "Continue anyway (records could be lost)",
   },
 };
 

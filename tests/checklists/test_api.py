@@ -42,11 +42,14 @@ def test_it_returns_every_published_version_in_full(client):
     codes = {item["code"] for checklist in checklists for item in checklist["items"]}
     assert {"BS06", "CP07", "CM09", "PI04", "EN04", "PP07"} <= codes
     bin_station = next(c for c in checklists if (c["place_kind"], c["regime"]) == ("bin_station", "monthly_covert"))
-    assert set(bin_station) == {"id", "place_kind", "regime", "version", "title", "items"}
+    assert set(bin_station) == {"id", "place_kind", "regime", "version", "title", "title_en", "items"}
+    assert bin_station["title_en"] == "Bin station: monthly covert inspection checklist"
     bs06 = next(item for item in bin_station["items"] if item["code"] == "BS06")
     assert bs06 == {
-        "code": "BS06", "section": "分类质量", "label": "厨余垃圾纯净度（抽查袋数/错误袋数）",
-        "label_en": "kitchen-waste purity from a bag sample", "help": bs06["help"], "type": "percent",
+        "code": "BS06", "section": "分类质量", "section_en": "Sorting quality",
+        "label": "厨余垃圾纯净度（抽查袋数/错误袋数）",
+        "label_en": "kitchen-waste purity from a bag sample", "help": bs06["help"], "help_en": bs06["help_en"],
+        "type": "percent",
         "points": 20.0, "per_fault": None, "target": 90.0, "per_percent": 2.0, "choices": None,
         "photo": "always", "veto": False, "category": "mixed_sorting", "required": False,
     }

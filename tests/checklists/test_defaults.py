@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import models
+from django.db import connection, models
+from django.db.migrations.loader import MigrationLoader
 
-from checklists.defaults import default_checklists
+from checklists.defaults import default_checklists, fill_default_translations
 from checklists.documents import fingerprint, publish_problems
 from checklists.models import Checklist, ChecklistVersion, Item, ProblemCategory
 from checklists.selectors import published_versions, version_document, version_export
@@ -121,3 +122,34 @@ def test_load_checklists_creates_a_missing_default():
 
 def test_the_data_files_describe_every_default():
     assert {(d.place_kind, d.regime) for d in default_checklists()} == EXPECTED
+
+
+def test_the_defaults_carry_english_titles_sections_and_help():
+    for version in published_versions():
+        document = version_document(version)
+        assert document["title_en"], document["title"]
+        for item in document["items"]:
+            assert item["label_en"], item["code"]
+            assert bool(item["section_en"]) == bool(item["section"]), item["code"]
+            assert bool(item["help_en"]) == bool(item["help"]), item["code"]
+        assert version.fingerprint == fingerprint(version_export(version))
+
+
+def test_filling_the_english_of_defaults_installed_without_it_updates_their_fingerprints():
+    version = ChecklistVersion.objects.get(checklist__place_kind="bin_station", checklist__regime="weekly_guidance")
+    Checklist.objects.filter(pk=version.checklist_id).update(title_en="")
+    # The queryset refuses to change a published version's items; the rows are changed the way 0002 left them.
+    models.QuerySet.update(Item.objects.filter(version=version), section_en="", help_en="")
+    bare = fingerprint(version_export(version))
+
+    # Migration 0004 runs it on the historical models, which know nothing of the locks on published versions.
+    apps = MigrationLoader(connection).project_state(("checklists", "0004_english_content")).apps
+    touched = fill_default_translations(*(apps.get_model("checklists", name)
+                                         for name in ("Checklist", "ChecklistVersion", "Item")))
+
+    assert touched == ChecklistVersion.objects.exclude(fingerprint="").count()
+
+    version.refresh_from_db()
+    document = version_document(version)
+    assert document["title_en"] and all(item["section_en"] for item in document["items"])
+    assert version.fingerprint == fingerprint(version_export(version)) != bare

@@ -107,6 +107,16 @@ def test_the_title_of_a_checklist_with_published_versions_is_fixed(published):
     assert Checklist.objects.get(pk=published.checklist_id).title == "投放点月暗查检查表"
 
 
+def test_the_english_title_of_a_checklist_with_published_versions_is_fixed(published):
+    checklist = Checklist.objects.get(pk=published.checklist_id)
+    checklist.title_en = "New title"
+
+    with pytest.raises(VersionLocked):
+        checklist.save()
+    stored = Checklist.objects.get(pk=published.checklist_id)
+    assert stored.title_en == "Bin station: monthly covert inspection checklist"
+
+
 def test_drafts_are_editable(draft):
     item = draft.items.get(code="BS06")
     item.points = Decimal("25.0")

@@ -185,3 +185,60 @@ def test_import_command_reports_a_file_that_is_not_json(tmp_path):
         call_command("import_checklist", str(path))
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_checklist", str(tmp_path / "missing.json"))
+
+
+def test_the_english_content_is_exported_imported_and_in_the_pack(published, document):
+    assert document["title_en"] == "Bin station: monthly covert inspection checklist"
+    assert document["items"][0]["section_en"] == "Facilities"
+    document["title_en"] = "Bin station, monthly (covert)"
+    document["items"][0]["section_en"] = "Bins"
+    document["items"][0]["help_en"] = "Look at all four bins."
+
+    version = version_import(data=document)
+
+    stored = version.items.get(code="BS01")
+    assert (stored.section_en, stored.help_en) == ("Bins", "Look at all four bins.")
+    pack = version_document(version)
+    assert (pack["items"][0]["section_en"], pack["items"][0]["help_en"]) == ("Bins", "Look at all four bins.")
+    # The checklist has a published version, so its English title is kept, like its Chinese one.
+    assert pack["title_en"] == "Bin station: monthly covert inspection checklist"
+
+
+def test_a_new_checklist_takes_the_english_title_of_the_document(document):
+    document["place_kind"], document["title_en"] = "community", "Community, monthly (covert)"
+
+    version = version_import(data=document, publish=True)
+
+    assert version.checklist.title_en == "Community, monthly (covert)"
+    assert version_document(version)["title_en"] == "Community, monthly (covert)"
+    assert version.fingerprint == fingerprint(version_export(version))
+
+
+def test_english_fields_count_in_the_fingerprint_only_when_set(document):
+    bare = copy.deepcopy(document)
+    bare["title_en"] = ""
+    for item in bare["items"]:
+        item["section_en"] = item["help_en"] = ""
+    without = copy.deepcopy(bare)
+    del without["title_en"]
+    for item in without["items"]:
+        del item["section_en"], item["help_en"]
+
+    assert fingerprint(bare) == fingerprint(without)
+    assert fingerprint(document) != fingerprint(bare)
+
+
+def test_an_english_title_that_is_too_long_is_a_problem(document):
+    document["title_en"] = "x" * 201
+
+    assert "title_en" in _problems(document)
+
+
+def test_a_document_without_english_still_imports(published, document):
+    del document["title_en"]
+    for item in document["items"]:
+        del item["section_en"], item["help_en"]
+
+    version = version_import(data=document)
+
+    assert set(version.items.values_list("section_en", flat=True)) == {""}

@@ -8,6 +8,7 @@ import { formatDistance, getLang, t } from "../i18n.js";
 import { assessFix, currentFix } from "../geo.js";
 import { UnreadablePhoto, preparePhoto } from "../camera.js";
 import { checklistById, placeByCode } from "../pack.js";
+import { localized } from "../content.js";
 import { inspectionBody } from "../document.js";
 import { barText, finishProblems, finishState, isAnswered, provisionalResult } from "../provisional.js";
 import { mustAnswer } from "../scoring.js";
@@ -40,7 +41,7 @@ export function showInspection(app, uuid) {
 const UNDO_MS = 8000;
 
 function itemLabel(item) {
-  return getLang() === "en" && item.label_en ? item.label_en : item.label;
+  return localized(item, "label", getLang());
 }
 
 /**
@@ -172,7 +173,7 @@ async function render(app, uuid) {
   const showProblems = (state) => {
     const label = (code) => {
       const item = itemByCode.get(code);
-      return getLang() === "en" && item.label_en ? item.label_en : item.label;
+      return localized(item, "label", getLang());
     };
     const words = { missing: t("itemMissing"), photo: t("itemNeedsPhoto") };
     const list = finishProblems(items, state).map(({ code, problem }) => h("li", {},
@@ -269,7 +270,7 @@ async function render(app, uuid) {
   const sections = [];
   for (const item of items) {
     let section = sections.find((s) => s.name === (item.section || ""));
-    if (!section) { section = { name: item.section || "", items: [] }; sections.push(section); }
+    if (!section) { section = { name: item.section || "", title: localized(item, "section", getLang()), items: [] }; sections.push(section); }
     section.items.push(item);
   }
   const itemCard = (item) => {
@@ -303,7 +304,7 @@ async function render(app, uuid) {
       h("h4", {}, h("span", { class: "code" }, item.code), " ", label, item.veto ? h("span", { class: "tag bad" }, t("vetoed")) : null,
         h("span", { class: "tag photo-needed" }, t("photoRequired"))),
       h("p", { class: "item-state" }),
-      item.help ? h("p", { class: "muted" }, item.help) : null,
+      item.help ? h("p", { class: "muted" }, localized(item, "help", getLang())) : null,
       control,
       h("p", { class: "error answer-error", role: "alert" }),
       item.photo !== "never" ? photoStrip(item) : null,
@@ -320,7 +321,7 @@ async function render(app, uuid) {
     for (const code of Object.keys(values)) redrawControl.get(code)();
     refreshScore();
   };
-  const sectionHeader = (section) => h("div", { class: "section-head" }, section.name ? h("h3", {}, section.name) : h("span"),
+  const sectionHeader = (section) => h("div", { class: "section-head" }, section.name ? h("h3", {}, section.title) : h("span"),
     hasCleanAnswers(section.items)
       ? h("button", { type: "button", class: "all-pass", "data-section": section.name, onclick: () => allPass(section) }, "✓ ", t("allPass"))
       : null);
@@ -359,7 +360,7 @@ async function render(app, uuid) {
   show(
     h("p", { class: "leave" }, h("a", { href: "#/places", id: "leave-inspection" }, t("leaveInspection"))),
     h("h2", {}, place.name),
-    h("p", { class: "muted" }, `${place.code} · ${t(record.regime)} · ${checklist.title || ""}`),
+    h("p", { class: "muted" }, `${place.code} · ${t(record.regime)} · ${localized(checklist, "title", getLang())}`),
     gpsBox,
     sections.map((s) => h("section", { class: "section", "data-section": s.name }, sectionHeader(s), s.items.map(itemCard))),
     h("div", { class: "finish-bar", id: "finish-bar" }, problems, h("div", { class: "finish-row" }, scoreBox, finishButton)),
