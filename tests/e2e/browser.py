@@ -56,6 +56,19 @@ def answer_the_rest(page) -> None:
     page.wait_for_function("() => !document.querySelector('article.item[data-required][data-state=unanswered]')")
 
 
+def weekly_visit(page) -> None:
+    """A weekly guidance visit at the bin station, every item answered, finished into the outbox."""
+    page.click("#tabs a[data-tab=places]")
+    page.click("a.place[data-code='LF-01-01-BS01']")
+    page.check("input[name=regime][value=weekly_guidance]")
+    page.click("#start-inspection")
+    page.wait_for_selector("#item-BS16")
+    page.fill("input[name=answer-BS16]", "7")
+    answer_the_rest(page)
+    page.click("#finish")
+    page.wait_for_selector("#outbox-list li.outbox-item")
+
+
 def inspect_station(page, *, photo: str, fail_bs01: bool = False, reload_midway: bool = False) -> str:
     """Runs the monthly covert checklist at the bin station; returns the provisional score shown."""
     page.click("#tabs a[data-tab=places]")

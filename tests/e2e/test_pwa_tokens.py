@@ -11,7 +11,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from inspections.models import Inspection
 
-from .browser import PASSWORD, SYNC_TIMEOUT_MS, answer_the_rest, log_in, log_out, wait_for_worker
+from .browser import PASSWORD, SYNC_TIMEOUT_MS, log_in, log_out, wait_for_worker, weekly_visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,18 +36,6 @@ STORED_SESSION = """() => new Promise((resolve) => {
 def refresh_status(token: str) -> int:
     return Client().post("/api/v1/auth/refresh/", {"refresh": token}, content_type="application/json").status_code
 
-
-def weekly_visit(page) -> None:
-    """A weekly guidance visit with every scored item answered clean (no photo needed), finished into the outbox."""
-    page.click("#tabs a[data-tab=places]")
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=weekly_guidance]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS16")
-    page.fill("input[name=answer-BS16]", "7")
-    answer_the_rest(page)
-    page.click("#finish")
-    page.wait_for_selector("#outbox-list li.outbox-item")
 
 
 def test_an_access_token_that_expired_offline_is_refreshed(street, phone):

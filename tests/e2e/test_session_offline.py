@@ -9,7 +9,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from inspections.models import Inspection
 
-from .browser import PASSWORD, SYNC_TIMEOUT_MS, answer_the_rest, log_in, log_out, wait_for_worker
+from .browser import PASSWORD, SYNC_TIMEOUT_MS, log_in, log_out, wait_for_worker, weekly_visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,18 +21,6 @@ KV = """(key) => new Promise((resolve) => {
   };
 })"""
 
-
-def weekly_visit(page) -> None:
-    """A weekly guidance visit at the bin station, every item answered, finished into the outbox."""
-    page.click("#tabs a[data-tab=places]")
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=weekly_guidance]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS16")
-    page.fill("input[name=answer-BS16]", "7")
-    answer_the_rest(page)
-    page.click("#finish")
-    page.wait_for_selector("#outbox-list li.outbox-item")
 
 
 def test_logout_is_in_the_menu_asks_first_and_waits_for_unsent_records(street, phone):
