@@ -52,8 +52,9 @@ test-js: venv
 	@test -x "$(NODE)" || { echo "No Node.js in $(VENV): run 'make clean venv' to reinstall requirements-dev.txt." >&2; exit 1; }
 	"$(NODE)" --test tests/js/*.test.mjs
 
+# `make deps` installed WebKitGTK: here its absence is a failure, not a skip.
 test-sqlite: venv
-	$(VENV)/bin/pytest -q
+	SORTPATROL_REQUIRE_WEBKIT=1 $(VENV)/bin/pytest -q
 
 # The WebKit browser test runs in the SQLite pass only: it exercises the browser, not the database.
 # Run once, on SQLite: the browser tests (tests/e2e), which drive the app through the same API, and the
