@@ -40,6 +40,16 @@ def wait_for_worker(page):
 CLEAN = {"deduct": "0", "percent": "100"}
 
 
+def start_inspection(page, regime: str, *, from_tabs: bool = False) -> None:
+    """Opens bin station LF-01-01-BS01 from the place list and starts an inspection of `regime`."""
+    if from_tabs:
+        page.click("#tabs a[data-tab=places]")
+    page.click("a.place[data-code='LF-01-01-BS01']")
+    page.check(f"input[name=regime][value={regime}]")
+    page.click("#start-inspection")
+    page.wait_for_selector("article.item")
+
+
 def answer_the_rest(page) -> None:
     """Answers every required item still open with a clean result (pass, no faults, 100%): an inspection is
     finished only once every scored item is answered (docs/sync.md)."""
@@ -58,11 +68,7 @@ def answer_the_rest(page) -> None:
 
 def weekly_visit(page) -> None:
     """A weekly guidance visit at the bin station, every item answered, finished into the outbox."""
-    page.click("#tabs a[data-tab=places]")
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=weekly_guidance]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS16")
+    start_inspection(page, "weekly_guidance", from_tabs=True)
     page.fill("input[name=answer-BS16]", "7")
     answer_the_rest(page)
     page.click("#finish")
@@ -71,11 +77,7 @@ def weekly_visit(page) -> None:
 
 def inspect_station(page, *, photo: str, fail_bs01: bool = False, reload_midway: bool = False) -> str:
     """Runs the monthly covert checklist at the bin station; returns the provisional score shown."""
-    page.click("#tabs a[data-tab=places]")
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=monthly_covert]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS06")
+    start_inspection(page, "monthly_covert", from_tabs=True)
     page.check(f"#item-BS01 input[value={'fail' if fail_bs01 else 'pass'}]")
     page.fill("input[name=answer-BS06-checked]", "12")
     page.fill("input[name=answer-BS06-wrong]", "2")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .browser import log_in
+from .browser import log_in, start_inspection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,10 +14,7 @@ def test_an_english_ui_shows_the_english_checklist(street, phone):
     page.set_default_timeout(15_000)
     log_in(page)
     page.click("#lang")
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=monthly_covert]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS03")
+    start_inspection(page, "monthly_covert")
 
     assert "Bin station: monthly covert inspection checklist" in page.inner_text("#view")
     assert "Cleanliness" in page.locator("h3").all_inner_texts()

@@ -8,7 +8,7 @@ import pytest
 
 from inspections.models import Inspection
 
-from .browser import PHOTOS, SYNC_TIMEOUT_MS, log_in
+from .browser import PHOTOS, SYNC_TIMEOUT_MS, log_in, start_inspection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,10 +56,7 @@ def test_a_weekly_inspection_all_in_order_takes_at_most_eight_taps(street, phone
 def test_all_pass_keeps_answers_given_and_no_faults_is_one_tap(street, phone):
     page = phone.new_page()
     log_in(page)
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=monthly_covert]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS06")
+    start_inspection(page, "monthly_covert")
     page.fill("input[name=answer-BS03]", "2")
     page.click("#item-BS05 button.no-faults")
     assert page.input_value("input[name=answer-BS05]") == "0"
@@ -73,10 +70,7 @@ def test_all_pass_keeps_answers_given_and_no_faults_is_one_tap(street, phone):
 def test_a_percent_item_shows_one_input_mode_in_its_own_words_and_the_percent(street, phone):
     page = phone.new_page()
     log_in(page)
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=monthly_covert]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS06")
+    start_inspection(page, "monthly_covert")
     assert page.is_visible("input[name=answer-BS06-checked]")
     assert not page.is_visible("input[name=answer-BS06]")
     assert "抽查袋数" in page.inner_text("#item-BS06 .percent-sample")
@@ -89,17 +83,11 @@ def test_a_percent_item_shows_one_input_mode_in_its_own_words_and_the_percent(st
     assert not page.is_visible("input[name=answer-BS06-checked]")
 
 
-def open_weekly(page) -> None:
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=weekly_guidance]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS03")
-
 
 def test_an_unreadable_photo_is_explained_and_nothing_is_attached(street, phone):
     page = phone.new_page()
     log_in(page)
-    open_weekly(page)
+    start_inspection(page, "weekly_guidance")
     page.set_input_files("#photo-BS03", str(PHOTOS / "phones" / "IMG_5195.HEIC"))
     page.wait_for_selector("#item-BS03 .photo-message .error")
     assert page.inner_text("#item-BS03 .photo-message") == UNREADABLE
@@ -115,7 +103,7 @@ def test_an_unreadable_photo_is_explained_and_nothing_is_attached(street, phone)
 def test_a_deleted_photo_comes_back_with_undo_and_its_control_is_big_and_apart(street, phone):
     page = phone.new_page()
     log_in(page)
-    open_weekly(page)
+    start_inspection(page, "weekly_guidance")
     page.set_input_files("#photo-BS03", str(PHOTOS / "gps" / "DSCN0010.jpg"))
     page.wait_for_selector("#item-BS03 .photos img")
     image = page.locator("#item-BS03 .photos img").bounding_box()

@@ -12,7 +12,7 @@ from checklists.models import ChecklistVersion
 from checklists.scoring import SCORED_TYPES
 from inspections.models import Inspection
 
-from .browser import PHOTOS, SYNC_TIMEOUT_MS, answer_the_rest, log_in
+from .browser import PHOTOS, SYNC_TIMEOUT_MS, answer_the_rest, log_in, start_inspection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,19 +70,13 @@ def required_codes() -> list[str]:
     return list(version.items.filter(type__in=SCORED_TYPES).order_by("order", "code").values_list("code", flat=True))
 
 
-def open_inspection(page) -> None:
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=monthly_covert]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS14")
-
 
 def test_an_empty_inspection_cannot_be_finished_and_nothing_is_uploaded(street, phone):
     page = phone.new_page()
     log_in(page)
     uploads = []
     page.on("request", lambda request: uploads.append(request.url) if "/api/v1/inspections/" in request.url else None)
-    open_inspection(page)
+    start_inspection(page, "monthly_covert")
 
     page.click("#finish")
 
@@ -102,7 +96,7 @@ def test_an_empty_inspection_cannot_be_finished_and_nothing_is_uploaded(street, 
 def test_a_missing_item_is_one_tap_away_below_the_sticky_header(street, phone):
     page = phone.new_page()
     log_in(page)
-    open_inspection(page)
+    start_inspection(page, "monthly_covert")
     page.click("#finish")
 
     page.click("#finish-error [data-jump=BS13]")
@@ -118,7 +112,7 @@ def test_a_missing_item_is_one_tap_away_below_the_sticky_header(street, phone):
 def test_the_bar_says_how_far_the_draft_is_and_finishing_works_once_all_is_answered(street, phone):
     page = phone.new_page()
     log_in(page)
-    open_inspection(page)
+    start_inspection(page, "monthly_covert")
     total = len(required_codes())
     assert page.inner_text("#finish-status") == f"已答 0/{total} · 不计分"
 
@@ -150,7 +144,7 @@ def test_the_bar_says_how_far_the_draft_is_and_finishing_works_once_all_is_answe
 def test_an_invalid_answer_is_explained_under_its_item_and_the_score_is_a_dash(street, phone):
     page = phone.new_page()
     log_in(page)
-    open_inspection(page)
+    start_inspection(page, "monthly_covert")
     page.check("#item-BS01 input[value=pass]")
 
     page.fill("input[name=answer-BS06-checked]", "5")
@@ -169,7 +163,7 @@ def test_an_invalid_answer_is_explained_under_its_item_and_the_score_is_a_dash(s
 def test_the_fixed_bars_take_at_most_a_fifth_of_a_phone_screen_while_answering(street, phone):
     page = phone.new_page()
     log_in(page)
-    open_inspection(page)
+    start_inspection(page, "monthly_covert")
     assert page.viewport_size == {"width": 360, "height": VIEWPORT_HEIGHT}
     page.click("#finish")
     page.click("#finish-error [data-jump=BS06]")  # mid-list, scrolled: answering

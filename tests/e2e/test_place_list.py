@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from inspections.models import Place, Profile, Role
 
-from .browser import PASSWORD, STATION_LAT, STATION_LNG, answer_the_rest, log_in
+from .browser import PASSWORD, STATION_LAT, STATION_LNG, answer_the_rest, log_in, start_inspection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,10 +56,7 @@ def test_places_are_grouped_marked_by_kind_and_due_only_for_this_users_duty(comm
 
     # A weekly visit to a station, finished offline: its row is done and its compound no longer due, at once.
     phone.set_offline(True)
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=weekly_guidance]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS16")
+    start_inspection(page, "weekly_guidance")
     page.fill("input[name=answer-BS16]", "5")
     answer_the_rest(page)
     page.click("#finish")

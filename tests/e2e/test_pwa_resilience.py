@@ -9,7 +9,15 @@ from playwright.sync_api import Route
 from inspections import app_views
 from inspections.models import Inspection, Photo
 
-from .browser import CACHED_PATHS, SYNC_TIMEOUT_MS, answer_the_rest, inspect_station, log_in, wait_for_worker
+from .browser import (
+    CACHED_PATHS,
+    SYNC_TIMEOUT_MS,
+    answer_the_rest,
+    inspect_station,
+    log_in,
+    start_inspection,
+    wait_for_worker,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,11 +109,7 @@ def test_a_new_version_waits_while_records_wait_and_never_switches_during_an_ins
     page.evaluate("navigator.serviceWorker.getRegistration('/').then((r) => r.update())")
     page.wait_for_selector("#update-button")
 
-    page.click("#tabs a[data-tab=places]")
-    page.click("a.place[data-code='LF-01-01-BS01']")
-    page.check("input[name=regime][value=monthly_covert]")
-    page.click("#start-inspection")
-    page.wait_for_selector("#item-BS06")
+    start_inspection(page, "monthly_covert", from_tabs=True)
     page.check("#item-BS01 input[value=pass]")
     page.click("#update-button")
     page.wait_for_selector("#update-reason:not(:empty)")
