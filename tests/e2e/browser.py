@@ -28,6 +28,9 @@ def log_in(page, username="wang"):
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#place-list a.place, #login-error:not(:empty)")
+    refusal = page.locator("#login-error").all_text_contents()
+    assert not any(refusal), f"login of {username} refused: {refusal} (form: {page.input_value('#username')!r})"
     page.wait_for_selector("#place-list a.place")
 
 
