@@ -64,7 +64,9 @@ test-sqlite: venv
 test-postgres: venv
 	VENV=$(VENV) ./.ci/with-postgres.sh $(VENV)/bin/pytest -q --ignore=tests/e2e --ignore=tests/inspections/test_street_matrix.py
 
-test: venv deps lint check-migrations test-js test-sqlite test-postgres
+# The two database passes run side by side (one per core), each printing its output when it ends.
+test: venv deps lint check-migrations test-js
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: venv
 	for b in bench/*.py; do $(PY) $$b || exit 1; done
