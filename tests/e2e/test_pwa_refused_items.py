@@ -44,21 +44,27 @@ IN_VIEW_BELOW_HEADER = """(code) => {
 }"""
 
 
-def test_a_record_refused_for_left_out_items_names_them_and_is_fixed_under_the_same_uuid(street, phone):
-    page = phone.new_page()
-    log_in(page)
-    wait_for_worker(page)
-    phone.set_offline(True)
+def queue_visit_without_bs04_and_bs09(page) -> dict:
+    """Offline, a weekly visit with two scored items left out, queued as the older app did; returns its uuid."""
     start_inspection(page, "weekly_guidance", from_tabs=True)
-    page.wait_for_selector("#gps:has-text('精度')")  # the fix is in the draft before it is left
+    page.wait_for_selector("#gps > p:not(.warn):not(.notice)")  # the fix ("±10 m") is in the draft before it is left
     page.fill("input[name=answer-BS03]", "0")
     page.fill("input[name=answer-BS07]", "0")
-    page.fill("input[name=answer-BS16]", "7")  # BS04 and BS09, both scored, are left out
+    page.fill("input[name=answer-BS16]", "7")
     page.wait_for_selector("#item-BS16[data-state=answered]")
     page.click("#leave-inspection")
     page.wait_for_selector("#place-list a.place")
     old = page.evaluate(OLDER_APP_FINISH)
     assert old["answered"] == ["BS03", "BS07", "BS16"]
+    return old
+
+
+def test_a_record_refused_for_left_out_items_names_them_and_is_fixed_under_the_same_uuid(street, phone):
+    page = phone.new_page()
+    log_in(page)
+    wait_for_worker(page)
+    phone.set_offline(True)
+    old = queue_visit_without_bs04_and_bs09(page)
 
     puts = []
     page.on("response", lambda r: puts.append((r.url, r.status, r.request.headers.get("accept-language")))
@@ -108,3 +114,23 @@ def test_a_record_refused_for_left_out_items_names_them_and_is_fixed_under_the_s
     assert inspection.status == Inspection.Status.COMPLETE
     assert sorted(inspection.answers.values_list("item_code", flat=True)) == ["BS03", "BS04", "BS07", "BS09", "BS16"]
     page.wait_for_selector("#queue-badge[data-count='0']")
+
+
+def test_in_english_the_items_and_the_servers_words_are_english(street, phone):
+    page = phone.new_page()
+    log_in(page)
+    wait_for_worker(page)
+    page.click("#lang")
+    page.wait_for_selector("#tabs a[data-tab=outbox]:has-text('Outbox')")
+    phone.set_offline(True)
+    old = queue_visit_without_bs04_and_bs09(page)
+    page.click("#tabs a[data-tab=outbox]")
+    phone.set_offline(False)
+
+    row = f"#outbox-list li[data-uuid='{old['uuid']}']"
+    page.wait_for_selector(f"{row}[data-state=attention] li.refused-item", timeout=SYNC_TIMEOUT_MS)
+    assert "Refused by the server: 2 item(s) need answers" in page.inner_text(row)
+    assert page.inner_text(f"{row} li.refused-item[data-item=BS04]") == \
+        'BS04 bins intact, lids closed — Answer "bins intact, lids closed" (BS04).'
+    assert page.inner_text(f"{row} button.fix-record") == "Open to fix"
+    assert not Inspection.objects.exists()
