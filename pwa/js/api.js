@@ -5,6 +5,7 @@ import { getKv, putKv } from "./db.js";
 
 export const API = "/api/v1";
 const SESSION_KEY = "session";
+const LANGUAGE_KEY = "lang";
 
 export class AuthRequired extends Error {}
 export class Offline extends Error {}
@@ -34,6 +35,19 @@ export function getSession() {
 
 export function saveSession(session) {
   return putKv(SESSION_KEY, session);
+}
+
+/**
+ * Keeps the app's language where every request reads it, the service worker's uploads included (it has no
+ * localStorage): the server writes its messages (a refusal's reasons) in the language the phone asks for.
+ */
+export function saveRequestLanguage(lang) {
+  return putKv(LANGUAGE_KEY, lang);
+}
+
+/** Accept-Language for the server's messages: the app's language, not the browser's. */
+async function acceptLanguage() {
+  return (await getKv(LANGUAGE_KEY)) === "en" ? "en" : "zh-Hans";
 }
 
 const LOGOUT_WAIT_MS = 5_000;
@@ -68,7 +82,7 @@ async function post(path, payload, { timeoutMs } = {}) {
   try {
     response = await fetch(API + path, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": await acceptLanguage() },
       body: JSON.stringify(payload),
       credentials: "omit",
       signal: timeoutMs ? deadline(timeoutMs) : undefined,
@@ -138,6 +152,7 @@ export async function apiFetch(path, init = {}) {
     const headers = new Headers(init.headers || {});
     headers.set("Authorization", `Bearer ${session.access}`);
     headers.set("Accept", "application/json");
+    headers.set("Accept-Language", await acceptLanguage());
     let response;
     try {
       response = await fetch(API + path, { ...init, headers, credentials: "omit", cache: "no-store" });

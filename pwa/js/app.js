@@ -1,5 +1,5 @@
 // The app's entry: session, routing between screens, sync triggers and the always-visible outbox badge.
-import { getSession, isReachable, onReachability } from "./api.js";
+import { getSession, isReachable, onReachability, saveRequestLanguage } from "./api.js";
 import { allBy } from "./db.js";
 import { h } from "./dom.js";
 import { getLang, initLang, setLang, t } from "./i18n.js";
@@ -192,6 +192,7 @@ function listen() {
   document.getElementById("queue-badge").addEventListener("click", () => app.go("#/outbox"));
   document.getElementById("lang").addEventListener("click", () => {
     setLang(getLang() === "zh" ? "en" : "zh");
+    saveRequestLanguage(getLang()).catch(() => {});
     paintChrome();
     renderNotices(updateOffer());
     route();
@@ -215,6 +216,7 @@ function addStatusLines() {
 
 async function start() {
   initLang();
+  await saveRequestLanguage(getLang()).catch(() => {});  // without it the server answers in Chinese
   addStatusLines();
   menu = setUpMenu(app);
   paintChrome();

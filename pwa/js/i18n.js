@@ -78,6 +78,10 @@ const TABLE = {
     inAppOrCopy: "也可以复制下面的地址，粘贴到浏览器中：",
     inAppAddress: "网址", inAppCopy: "复制地址", inAppCopied: "已复制", inAppCopyFailed: "无法自动复制，请长按地址手动复制。",
     inAppContinue: "仍要继续（记录可能丢失）",
+    // --- a record the server refused for its answers (issue 11 leftovers): which items, and reopening it to fix ---
+    itemsRefused: "服务器拒收了这条记录：{n} 个检查项需要补答", fixRecord: "打开补答",
+    refusalNotice: "服务器拒收了这条记录：请补答标红的检查项，再点“完成”重新放入待上传。",
+    cannotReopen: "此手机上已没有这份检查表，无法补答。请导出待上传记录并联系管理员。",
   },
   en: {
     appName: "SortPatrol",
@@ -158,6 +162,10 @@ const TABLE = {
     inAppOrCopy: "Or copy the address below and paste it into the browser:",
     inAppAddress: "Address", inAppCopy: "Copy address", inAppCopied: "Copied", inAppCopyFailed: "Could not copy; press and hold the address to copy it.",
     inAppContinue: "Continue anyway (records could be lost)",
+    // --- a record the server refused for its answers (issue 11 leftovers): which items, and reopening it to fix ---
+    itemsRefused: "Refused by the server: {n} item(s) need answers", fixRecord: "Open to fix",
+    refusalNotice: "The server refused this record: answer the items marked in red, then tap Finish to queue it again.",
+    cannotReopen: "This phone no longer has this checklist, so the record cannot be reopened. Export the outbox and tell your administrator.",
   },
 };
 

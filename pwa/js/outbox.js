@@ -2,7 +2,9 @@
 // A record is `draft` while the inspector works, `queued` once finished, `attention` when the server refused it
 // (or one of its photos) for a reason a retry cannot fix, and `done` only when the server said `complete` (then it
 // is history). A record the server completed without a photo it refused stays in `attention`, with the reason per
-// photo in `sync.refused`, until the inspector has seen it (`acknowledge`).
+// photo in `sync.refused`, until the inspector has seen it (`acknowledge`). A record refused for its answers keeps
+// the items the server named in `sync.refusal` (refusal.js), for the inspector to reopen and fix.
+import { refusalOf, refusedForItems } from "./refusal.js";
 
 export const BACKOFF_START_MS = 5_000;
 export const BACKOFF_CAP_MS = 300_000;
@@ -92,6 +94,7 @@ export function applyResponse(record, { kind, uuid, status, body, now, random = 
   const message = body?.error?.message || `HTTP ${status}`;
   const code = body?.error?.code || null;
   const changes = { waiting: null, error: message, errorCode: code };
+  if (kind === "inspection" && code === "invalid") changes.refusal = refusalOf(body?.error?.fields, record.body);
   if (kind === "photo" && uuid) {
     // This photo's bytes will not change: show which one the server would not take, and why.
     changes.refused = refusedPhotos(record, [{ uuid, code, message }]);
@@ -130,7 +133,7 @@ export function acknowledge(record, now) {
 
 /** Puts a record that needed attention back in the queue (after the user fixed the cause, e.g. their scope). */
 export function requeue(record) {
-  return { ...withSync(record, { attempts: 0, nextAt: 0, error: null, waiting: null, refused: [] }), state: "queued" };
+  return { ...withSync(record, { attempts: 0, nextAt: 0, error: null, waiting: null, refused: [], refusal: null }), state: "queued" };
 }
 
 /**
@@ -139,6 +142,7 @@ export function requeue(record) {
  */
 export function waitingFor(record, now, online) {
   if (heldWithoutPhotos(record)) return { key: "photosRefused", vars: { n: record.sync.refused.length } };
+  if (refusedForItems(record)) return { key: "itemsRefused", vars: { n: record.sync.refusal.items.length } };
   if (record.state === "attention") return { key: "attention", vars: { m: record.sync?.error || "" } };
   const sync = record.sync || {};
   if (sync.waiting === "login") return { key: "waitLogin" };

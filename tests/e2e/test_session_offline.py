@@ -50,12 +50,58 @@ def test_logout_is_in_the_menu_asks_first_and_waits_for_unsent_records(street, p
     assert page.locator("#logout-yes").count() == 0
     page.click("#logout-to-outbox")
     page.wait_for_selector("#outbox-list li.outbox-item")
+    assert page.locator("#menu").is_hidden()  # a menu action that navigates closes it
+    assert page.get_attribute("#menu-button", "aria-expanded") == "false"
 
     phone.set_offline(False)
     page.wait_for_selector("#outbox-empty", timeout=SYNC_TIMEOUT_MS)
     assert Inspection.objects.get().uploader.username == "wang"
     log_out(page)
     assert BlacklistedToken.objects.count() == 1
+
+
+FOCUSED = "() => document.activeElement?.id || document.activeElement?.tagName"
+PLAIN_SPOT = "([x, y]) => !document.elementFromPoint(x, y).closest('a, button, input, label, #menu')"
+
+
+def test_the_menu_closes_on_escape_on_a_tap_outside_and_when_the_screen_changes(street, phone):
+    page = phone.new_page()
+    log_in(page)
+
+    def assert_closed(focused="menu-button"):
+        assert page.locator("#menu").is_hidden()
+        assert page.get_attribute("#menu-button", "aria-expanded") == "false"
+        assert page.evaluate(FOCUSED) == focused
+
+    page.focus("#menu-button")  # by keyboard: Enter opens, Tab goes in, Escape closes and lands back on ☰
+    page.keyboard.press("Enter")
+    assert page.locator("#menu").is_visible()
+    assert page.get_attribute("#menu-button", "aria-expanded") == "true"
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "logout"
+    page.keyboard.press("Escape")
+    assert_closed()
+
+    page.click("#tabs a[data-tab=history]")  # a short screen: plain page below the open menu
+    page.wait_for_selector("#view h2:has-text('历史')")
+    page.tap("#menu-button")
+    assert page.get_attribute("#menu-button", "aria-expanded") == "true"
+    panel = page.locator("#menu").bounding_box()
+    spot = [180, panel["y"] + panel["height"] + 120]
+    assert spot[1] < 640 - 56 and page.evaluate(PLAIN_SPOT, spot)
+    page.touchscreen.tap(*spot)
+    assert_closed()
+
+    page.tap("#menu-button")  # a tap outside on a tab: the menu closes, the tab goes to its screen
+    page.tap("#tabs a[data-tab=places]")
+    page.wait_for_selector("#place-list a.place")
+    assert_closed(focused="H2")  # the new screen's heading has the focus, as on every change of screen
+    assert page.locator("#tabs a[aria-current=page]").get_attribute("data-tab") == "places"
+
+    page.tap("#menu-button")  # "cancel" in the logout question closes it as well
+    page.tap("#menu #logout")
+    page.tap("#logout-no")
+    assert_closed()
 
 
 def test_offline_a_known_user_unlocks_with_the_password_and_uploads_after_an_online_login(street, phone):

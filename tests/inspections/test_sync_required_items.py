@@ -102,3 +102,17 @@ def test_a_record_stored_under_the_old_contract_keeps_its_score_on_replay(world,
 
     assert again.status_code == 200 and again.json() == first.json()
     assert Inspection.objects.get(uuid=inspection_uuid).score_tenths == 1000
+
+
+def test_a_refused_record_corrected_under_the_same_uuid_is_a_first_write(world):
+    # The phone reopens a refused record and sends it again under its uuid (docs/sync.md): the 400 stored nothing,
+    # so the corrected body is new to the server, not a conflict with the refused one.
+    client = world.client("street")
+    inspection_uuid, refused = put_inspection(client, inspection_body(world, answers=answers_with(T03=None)))
+    assert refused.status_code == 400 and not Inspection.objects.exists()
+
+    _same, accepted = put_inspection(client, inspection_body(world), inspection_uuid)
+
+    assert accepted.status_code == 201, accepted.json()
+    assert Inspection.objects.get().uuid.hex == inspection_uuid.replace("-", "")
+    assert Inspection.objects.get().answers.filter(item_code="T03").exists()

@@ -11,6 +11,7 @@ import { checklistById, placeByCode } from "../pack.js";
 import { localized } from "../content.js";
 import { inspectionBody } from "../document.js";
 import { barText, finishProblems, finishState, isAnswered, provisionalResult } from "../provisional.js";
+import { refusedMessages, withoutItem } from "../refusal.js";
 import { mustAnswer } from "../scoring.js";
 import { hasCleanAnswers, percentMode, percentShown, sampleWords, sectionAllPass } from "../quickanswers.js";
 import { requestBackgroundSync } from "../worker.js";
@@ -135,15 +136,21 @@ async function render(app, uuid) {
   const redrawControl = new Map();  // item code → draws its answer control again from the record
   const itemByCode = new Map(items.map((item) => [item.code, item]));
 
+  // A record the server refused and the inspector reopened (refusal.js): the items it named stay marked with its
+  // words until the inspector changes them.
+  const forgetRefusal = (code) => {
+    if (record.refusal) record.refusal = withoutItem(record.refusal, code);
+  };
   const refreshScore = () => {
     const state = finishState(items, record.answers, record.photos);
+    const refused = refusedMessages(record.refusal);
     scoreBox.replaceChildren(...[h("span", { id: "finish-status" }, barText(state)),
       h("span", { id: "provisional-score", hidden: true, "data-score": state.score ?? "" }),
       state.vetoed ? h("span", { class: "tag bad" }, t("vetoed")) : null].filter(Boolean));
     const photographed = new Set(record.photos.map((p) => p.item));
     for (const [code, node] of itemNodes) {
       const item = itemByCode.get(code);
-      const error = state.invalid[code] || "";
+      const error = state.invalid[code] || refused[code] || "";
       const needsPhoto = state.photos.includes(code);
       const answered = isAnswered(item, record.answers[code]) && !error;
       node.classList.toggle("needs-photo", needsPhoto);
@@ -231,6 +238,7 @@ async function render(app, uuid) {
         removeButton.addEventListener("click", async () => {
           const entry = record.photos.find((x) => x.uuid === p.uuid);
           record.photos = record.photos.filter((x) => x.uuid !== p.uuid);
+          forgetRefusal(item.code);
           await writeMany([["records", record]], [["photos", p.uuid]]);
           photos = photos.filter((x) => x.uuid !== p.uuid);
           draw();
@@ -255,6 +263,7 @@ async function render(app, uuid) {
         }
         const photo = { uuid: crypto.randomUUID(), inspection: uuid, item: item.code, ...prepared };
         record.photos = [...record.photos, { uuid: photo.uuid, item: item.code, sha256: photo.sha256, bytes: photo.bytes }];
+        forgetRefusal(item.code);
         await writeMany([["photos", photo], ["records", record]]);
         photos = [...photos, photo];
       }
@@ -279,6 +288,7 @@ async function render(app, uuid) {
       const note = record.answers[item.code]?.note;
       if (value === undefined && !note) delete record.answers[item.code];
       else record.answers[item.code] = { value, note };
+      forgetRefusal(item.code);
       await save();
       refreshScore();
       // Marking N/A clears the other inputs of the item: draw the control again.
@@ -316,7 +326,10 @@ async function render(app, uuid) {
   // "全部合格": the clean answer for every item of the section not answered yet, in one tap.
   const allPass = async (section) => {
     const values = sectionAllPass(section.items, record.answers);
-    for (const [code, value] of Object.entries(values)) record.answers[code] = { value, note: record.answers[code]?.note };
+    for (const [code, value] of Object.entries(values)) {
+      record.answers[code] = { value, note: record.answers[code]?.note };
+      forgetRefusal(code);
+    }
     await save();
     for (const code of Object.keys(values)) redrawControl.get(code)();
     refreshScore();
@@ -342,6 +355,7 @@ async function render(app, uuid) {
     record.provisional = { score: result.score, grade: result.grade, vetoed: result.vetoed };
     record.state = "queued";
     record.sync = { attempts: 0, nextAt: 0 };
+    delete record.refusal;
     await put("records", record);
     app.inspectionOpen = null;
     requestBackgroundSync();
@@ -361,6 +375,7 @@ async function render(app, uuid) {
     h("p", { class: "leave" }, h("a", { href: "#/places", id: "leave-inspection" }, t("leaveInspection"))),
     h("h2", {}, place.name),
     h("p", { class: "muted" }, `${place.code} · ${t(record.regime)} · ${localized(checklist, "title", getLang())}`),
+    record.refusal?.items?.length ? h("p", { class: "notice error", id: "refusal-notice", role: "alert" }, t("refusalNotice")) : null,
     gpsBox,
     sections.map((s) => h("section", { class: "section", "data-section": s.name }, sectionHeader(s), s.items.map(itemCard))),
     h("div", { class: "finish-bar", id: "finish-bar" }, problems, h("div", { class: "finish-row" }, scoreBox, finishButton)),
@@ -368,5 +383,8 @@ async function render(app, uuid) {
   );
   refreshScore();
   drawGps();
+  // Reopened after a refusal: the first item the server named comes into view below the header.
+  const firstRefused = items.find((item) => item.code in refusedMessages(record.refusal));
+  if (firstRefused) jumpTo(firstRefused.code);
   if (!record.location) locate(30_000);
 }

@@ -8,9 +8,12 @@ import { t } from "../i18n.js";
 import { unsent } from "../outbox.js";
 import { needsOnlineLogin } from "../syncstatus.js";
 
-function close(button, panel) {
+/** Closes the panel; `refocus` puts the focus back on ☰ (Escape, a tap outside, "cancel"), where it was opened. */
+function close(button, panel, { refocus = false } = {}) {
+  const wasOpen = !panel.hidden;
   panel.hidden = true;
   button.setAttribute("aria-expanded", "false");
+  if (refocus && wasOpen) button.focus();
 }
 
 async function askToLogOut(app, panel, button) {
@@ -30,7 +33,7 @@ async function askToLogOut(app, panel, button) {
     close(button, panel);
     app.go("#/places");
   });
-  no.addEventListener("click", () => { box.replaceChildren(); close(button, panel); });
+  no.addEventListener("click", () => { box.replaceChildren(); close(button, panel, { refocus: true }); });
   box.replaceChildren(h("p", { role: "alert", id: "logout-confirm" }, t("logoutConfirm")), h("div", { class: "row" }, yes, no));
 }
 
@@ -60,9 +63,24 @@ export function setUpMenu(app) {
     panel.hidden = !opening;
     button.setAttribute("aria-expanded", String(opening));
   });
-  // Closed when the screen changes; a background re-render of the same screen (a sync, another tab's login)
-  // leaves it open under the user's finger.
+  // Closed when the screen changes (a menu action that navigates too: the new screen's heading takes the focus);
+  // a background re-render of the same screen (a sync, another tab's login) leaves it open under the user's finger.
   window.addEventListener("hashchange", () => close(button, panel));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !panel.hidden) close(button, panel, { refocus: true });
+  });
+  // A tap outside closes it on pointerdown (iOS sends no click to the document for a tap on plain text); the focus
+  // goes back to ☰ once the tap is over, unless the tap put it on something else (a field, a link).
+  let tappedOutside = false;
+  document.addEventListener("pointerdown", (event) => {
+    tappedOutside = !panel.hidden && !panel.contains(event.target) && !button.contains(event.target);
+    if (tappedOutside) close(button, panel);
+  }, true);
+  document.addEventListener("click", () => {
+    if (!tappedOutside) return;
+    tappedOutside = false;
+    if (!document.activeElement || document.activeElement === document.body) button.focus();
+  }, true);
   return {
     /** Shows the button only to a logged-in user. */
     paint() {

@@ -1,8 +1,10 @@
 // The outbox: every unsent record and what it waits for, drafts to resume, "upload now" and the export.
 import { allBy, update, writeMany } from "../db.js";
 import { h, formatTime, show } from "../dom.js";
-import { t } from "../i18n.js";
+import { getLang, t } from "../i18n.js";
 import { acknowledge, heldWithoutPhotos, requeue, unsent, waitingFor } from "../outbox.js";
+import { checklistById, placeByCode } from "../pack.js";
+import { refusalLines, refusedForItems, reopenForFix } from "../refusal.js";
 import { needsOnlineLogin, retryCause, syncReport, uploadBlocked } from "../syncstatus.js";
 
 /** What a record waits for, with the cause of a retry, and the login an unlocked session still needs. */
@@ -39,6 +41,29 @@ async function exportOutbox(username) {
   link.remove();
 }
 
+/**
+ * A record refused for its answers: each item the server named, by code and title, with the server's words, and
+ * "打开补答", which makes it a draft again (same uuid) on the inspection screen. Without its checklist in the pack
+ * the record cannot be shown as a draft: it stays here, to be exported, with "upload now" as before.
+ * @returns {{lines: Node[], action: Node | null}}
+ */
+function refusedItemsPart(app, record, retry) {
+  const checklist = checklistById(app.pack?.data, record.checklist ?? record.body?.checklist_version);
+  const place = placeByCode(app.pack?.data, record.place ?? record.body?.place);
+  const items = refusalLines(record.sync.refusal, checklist, getLang()).map(({ code, title, message }) =>
+    h("li", { class: "refused-item", "data-item": code }, h("span", { class: "code" }, code), " ",
+      title ? h("strong", {}, title) : null, title ? " — " : "", message));
+  const others = (record.sync.refusal.other || []).map(({ field, messages }) =>
+    h("li", { class: "refused-other", "data-field": field }, messages.join(" ")));
+  const lines = [h("ul", { class: "refused-items" }, items, others)];
+  if (!checklist || !place) return { lines: [...lines, h("p", { class: "muted cannot-reopen" }, t("cannotReopen"))], action: retry };
+  const fix = h("button", { type: "button", class: "primary fix-record", onclick: async () => {
+    const reopened = await update("records", record.uuid, (r) => (r && refusedForItems(r) ? reopenForFix(r) : undefined));
+    if (reopened?.state === "draft") app.go(`#/inspect/${encodeURIComponent(record.uuid)}`);
+  } }, t("fixRecord"));
+  return { lines, action: fix };
+}
+
 export async function showOutbox(app) {
   const username = app.session.username;
   const list = h("ul", { class: "list", id: "outbox-list" });
@@ -66,9 +91,14 @@ export async function showOutbox(app) {
         } }, t("syncNow"));
       }
       // (A photo refused on its PUT is named in the attention line itself.)
-      const refused = (held ? record.sync.refused : []).map((p) =>
+      let refused = (held ? record.sync.refused : []).map((p) =>
         h("div", { class: "error refused-photo", "data-photo": p.uuid, "data-code": p.code || "" },
           t("photoRefused", { item: p.item || "?", m: p.message })));
+      if (refusedForItems(record)) {
+        const part = refusedItemsPart(app, record, retry);
+        refused = part.lines;
+        retry = part.action;
+      }
       return h("li", { class: `outbox-item ${record.state}`, "data-uuid": record.uuid, "data-state": record.state },
         h("strong", {}, record.placeName || record.place), " ", t(record.regime), " · ", formatTime(record.createdAt),
         record.provisional?.score != null ? ` · ${Number(record.provisional.score).toFixed(1)}` : "",
