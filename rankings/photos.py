@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from inspections.models import Photo
+from inspections.models import Inspection, Photo
 
 from .models import RankingPublication
 
@@ -28,7 +28,9 @@ def public_marks_refresh(*, street_id: int) -> None:
     """Mark the photos that the street's current published lists expose, and unmark the others (a revision
     may drop a photo that its predecessor showed)."""
     exposed = exposed_photo_ids(street_id=street_id)
-    photos = Photo.objects.filter(inspection__place__street_id=street_id)
+    # A join-free UPDATE: filtering through the join made Django update `WHERE id IN (SELECT … self-join)`, which
+    # PostgreSQL plans as a nested loop over the whole table when its statistics are stale (seconds per publish).
+    photos = Photo.objects.filter(inspection_id__in=Inspection.objects.filter(place__street_id=street_id).values("id"))
     photos.filter(public_on_list=True).exclude(pk__in=exposed).update(public_on_list=False)
     photos.filter(pk__in=exposed, public_on_list=False).update(public_on_list=True)
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from checklists.models import Regime
 from checklists.periods import PeriodKind, period_bounds
 from inspections.errors import DomainError
-from inspections.models import AuditAction, Inspection, Photo, Street
+from inspections.models import AuditAction, Inspection, Photo, Place, Street
 from inspections.services.audit import audit_record
 
 from .lists import compute_lists, feeding_inspections
@@ -177,8 +177,10 @@ def covert_release(publication: RankingPublication) -> int:
     if publication.period_kind not in (PeriodKind.MONTH, PeriodKind.QUARTER) or publication.published_at is None:
         return 0
     start, end = period_bounds(publication.period_kind, publication.period)
+    # place_id IN (…), not a join: a joined filter becomes a self-join subquery in the UPDATE (see photos.py).
     return Inspection.objects.filter(
-        place__street_id=publication.street_id, regime=Regime.MONTHLY_COVERT, covert_released_at__isnull=True,
+        place_id__in=Place.objects.filter(street_id=publication.street_id).values("id"),
+        regime=Regime.MONTHLY_COVERT, covert_released_at__isnull=True,
         inspected_at__gte=start, inspected_at__lt=end, completed_at__lte=publication.published_at,
     ).update(covert_released_at=publication.published_at)
 
