@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from checklists.models import PlaceKind
 from inspections.models import AppendOnlyError, Inspection, Place, PropertyCompany, Street
 
 
@@ -66,7 +67,8 @@ class RectificationCase(models.Model):
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="cases", verbose_name=_("点位"))
     # The community that contains the place (the place itself for a community), for ledgers and filters.
     community = models.ForeignKey(
-        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("社区")
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("社区"),
+        limit_choices_to={"kind": PlaceKind.COMMUNITY},
     )
     item_code = models.CharField(_("检查项"), max_length=16)
     item_label = models.CharField(_("问题"), max_length=300, blank=True)

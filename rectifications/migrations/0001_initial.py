@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('withdraw_reason', models.TextField(blank=True, verbose_name='撤销原因')),
                 ('covert', models.BooleanField(default=False, verbose_name='暗查发现')),
                 ('released_at', models.DateTimeField(blank=True, null=True, verbose_name='公开时间')),
-                ('community', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.place', verbose_name='社区')),
+                ('community', models.ForeignKey(blank=True, limit_choices_to={'kind': 'community'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.place', verbose_name='社区')),
                 ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='立案人')),
                 ('party_company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='inspections.propertycompany', verbose_name='责任物业服务企业')),
                 ('party_place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inspections.place', verbose_name='责任单位/社区')),
