@@ -345,7 +345,7 @@ def seeded_cases(rng, street, count=300):
         state = {None: "open", "closed": "closed", "withdrawn": "withdrawn"}[end]
         cases.append(RectificationCase(
             street=street, number=f"ZG-2026-{n:04d}", year=2026, sequence=n, place=rng.choice(places),
-            item_code=f"R{n}", party_kind="community", deadline=timeline[-1][2] or deadline, state=state,
+            item_code=f"R{n}", party_kind="community", deadline=[d for _k, _at, d in timeline if d][-1], state=state,
             source="manual", opened_at=opened, closed_at=timeline[-1][1] if end == "closed" else None,
             withdrawn_at=timeline[-1][1] if end == "withdrawn" else None,
         ))
