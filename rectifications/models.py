@@ -31,7 +31,7 @@ class CaseState(models.TextChoices):
     RECHECK_DUE = "recheck_due", _("待复查")
     CLOSED = "closed", _("已销号")
     ESCALATED = "escalated", _("已升级")
-    WITHDRAWN = "withdrawn", _("已撤销")
+    WITHDRAWN = "withdrawn", _("已撤案")
 
 
 # A case in one of these states is over; any other state is live (and at most one per place and item).
@@ -61,7 +61,7 @@ class CaseSource(models.TextChoices):
 
 class RectificationCase(models.Model):
     street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="+", verbose_name=_("街道"))
-    number = models.CharField(_("编号"), max_length=20)
+    number = models.CharField(_("案件编号"), max_length=20)
     year = models.PositiveSmallIntegerField(_("年度"))
     sequence = models.PositiveIntegerField(_("年度序号"))
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="cases", verbose_name=_("点位"))
@@ -99,8 +99,8 @@ class RectificationCase(models.Model):
     )
     opening_reason = models.TextField(_("立案原因"), blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    withdraw_reason = models.TextField(_("撤销原因"), blank=True)
+    withdrawn_at = models.DateTimeField(_("撤案时间"), null=True, blank=True)
+    withdraw_reason = models.TextField(_("撤案原因"), blank=True)
     # Opened from a covert inspection: hidden from the responsible party until that inspection is released by
     # a published list, or a street admin releases the case (released_at).
     covert = models.BooleanField(_("暗查发现"), default=False)
@@ -172,7 +172,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("复查合格，销号")
     REOPENED = "reopened", _("复查不合格，重新整改")
     ESCALATED = "escalated", _("复查仍不合格，升级")
-    WITHDRAWN = "withdrawn", _("撤销")
+    WITHDRAWN = "withdrawn", _("撤案")
     RELEASED = "released", _("公开给责任方")
     INSPECTION_VOIDED = "inspection_voided", _("检查记录作废")
     INSPECTION_RESTORED = "inspection_restored", _("检查记录恢复")
@@ -199,7 +199,7 @@ class CaseEvent(models.Model):
                               related_name="+", verbose_name=_("操作人"), editable=False)
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True, editable=False)
     kind = models.CharField(_("事件"), max_length=24, choices=EventKind.choices, editable=False)
-    note = models.TextField(_("说明"), blank=True, editable=False)
+    note = models.TextField(_("备注"), blank=True, editable=False)
     # The deadline the event set (DEADLINE_EVENTS), so that an earlier instant reads the deadline then in force.
     deadline = models.DateField(_("整改期限"), null=True, blank=True, editable=False)
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -387,10 +387,10 @@ def case_withdraw(*, case: RectificationCase, by: AbstractBaseUser, reason: str)
     """Staff withdraw a case opened in error (a wrong finding, a place not responsible), with a reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ReasonRequired("reason_required", _("撤销整改案件必须填写原因。"))
+        raise ReasonRequired("reason_required", _("撤案必须填写原因。"))
     case = _locked(case)
     if case.state in ENDED_STATES:
-        raise _refuse(case, _("撤销"))
+        raise _refuse(case, _("撤案"))
     now = timezone.now()
     case.state, case.withdrawn_at, case.withdraw_reason = CaseState.WITHDRAWN, now, reason
     case.save(update_fields=["state", "withdrawn_at", "withdraw_reason"])
