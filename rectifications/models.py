@@ -172,7 +172,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("复查合格，销号")
     REOPENED = "reopened", _("复查不合格，重新整改")
     ESCALATED = "escalated", _("复查仍不合格，升级")
-    WITHDRAWN = "withdrawn", _("撤案")
+    WITHDRAWN = "withdrawn", _("已撤案")
     RELEASED = "released", _("公开给责任方")
     INSPECTION_VOIDED = "inspection_voided", _("检查记录作废")
     INSPECTION_RESTORED = "inspection_restored", _("检查记录恢复")

@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='时间')),
                 ('actor_name', models.CharField(blank=True, editable=False, max_length=150, verbose_name='操作人账号')),
-                ('kind', models.CharField(choices=[('opened', '立案'), ('recurrence', '再次发现'), ('black_listed', '列入黑榜'), ('answered', '责任方回复'), ('recheck_due', '安排复查'), ('closed', '复查合格，销号'), ('reopened', '复查不合格，重新整改'), ('escalated', '复查仍不合格，升级'), ('withdrawn', '撤案'), ('released', '公开给责任方'), ('inspection_voided', '检查记录作废'), ('inspection_restored', '检查记录恢复')], editable=False, max_length=24, verbose_name='事件')),
+                ('kind', models.CharField(choices=[('opened', '立案'), ('recurrence', '再次发现'), ('black_listed', '列入黑榜'), ('answered', '责任方回复'), ('recheck_due', '安排复查'), ('closed', '复查合格，销号'), ('reopened', '复查不合格，重新整改'), ('escalated', '复查仍不合格，升级'), ('withdrawn', '已撤案'), ('released', '公开给责任方'), ('inspection_voided', '检查记录作废'), ('inspection_restored', '检查记录恢复')], editable=False, max_length=24, verbose_name='事件')),
                 ('note', models.TextField(blank=True, editable=False, verbose_name='备注')),
                 ('deadline', models.DateField(blank=True, editable=False, null=True, verbose_name='整改期限')),
                 ('details', models.JSONField(blank=True, default=dict, editable=False, verbose_name='详情')),
