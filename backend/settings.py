@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "pwa",
     "checklists",
     "inspections",
+    "rectifications",
     "rankings",
 ]
 
@@ -411,6 +412,12 @@ SORTPATROL = {
     "MAX_CLOCK_SKEW_S": envint("MAX_CLOCK_SKEW_S", 300, minimum=1),
     # A phone's outbox export imported by a street admin (photos inside as base64): the whole file at most.
     "OUTBOX_IMPORT_MAX_BYTES": envint("OUTBOX_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1),
+}
+
+# Rectification deadlines (SCORING.md §5): working days on the official PRC calendar, by severity.
+RECTIFICATION_DEADLINE_WORKING_DAYS = {
+    "normal": envint("RECTIFICATION_DAYS_NORMAL", 5, minimum=1),
+    "serious": envint("RECTIFICATION_DAYS_SERIOUS", 3, minimum=1),
 }
 
 # Production hardening whenever DEBUG is off.

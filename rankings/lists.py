@@ -1,5 +1,6 @@
 """Ranking lists (SCORING.md §4–5) from the stored per-place period sums (rankings/scores.py), by the rules of
 rankings/rules.py. Lists never re-read answers, except the failed answers of black-list entries (their reasons).
+Rectification cases (rectifications.selectors) decide red-list eligibility and are counted on each entry.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from checklists.models import UNIT_KINDS, Item, PlaceKind, Regime
 from checklists.periods import PERIOD_REGIME, PeriodKind, months_of_quarter, period_bounds, previous_period
 from inspections.models import Answer, Inspection, Place, PropertyCompany, Street
 from inspections.models.inspection import COUNTED_FIELDS, counted_values
+from rectifications.selectors import CaseCountsAt, case_counts_at
 
 from .models import PlaceScore
 from .rules import (
@@ -186,14 +188,28 @@ def _entity_rows(places: list[ListPlace], category: str) -> list[dict[str, Any]]
     ]
 
 
+def case_counts_of(cases: CaseCountsAt, key: str) -> dict[str, int]:
+    """An entry's live and overdue rectification cases (SCORING.md §5: a compound's include its bin stations', a
+    property company's its compounds' and their bin stations')."""
+    kind, ident = key.split(":")
+    counts = (cases.companies if kind == COMPANY else cases.places).get(int(ident))
+    return {"open_cases": counts.open if counts else 0, "overdue_cases": counts.overdue if counts else 0}
+
+
 def compute_lists(*, street: Street, kind: str, period: str, policy: RankingPolicy | None = None,
                   with_reasons: bool = True) -> dict[str, Any]:
-    """The full lists of one street and period, as stored in a draft or a published snapshot."""
+    """The full lists of one street and period, as stored in a draft or a published snapshot.
+
+    Each entry carries its rectification cases live and overdue at the period's end (`cases_at`), or now while
+    the period runs: what will be overdue by its end is not known yet. An entry with an overdue case is not
+    eligible for the red list (SCORING.md §5)."""
     policy = policy or policy_for(street)
     period_bounds(kind, period)  # validates the key
     places = list_places(street.id)
     scores = list_scores(street.id, kind, period, policy, places)
     previous = list_scores(street.id, kind, previous_period(kind, period), policy, places)
+    cases_at = min(period_bounds(kind, period)[1], timezone.now())
+    cases = case_counts_at(street_id=street.id, at=cases_at)
     categories, black_keys = [], []
     for category in CATEGORIES:
         entries, not_inspected = [], []
@@ -210,10 +226,11 @@ def compute_lists(*, street: Street, kind: str, period: str, policy: RankingPoli
                 score=tenths, exact=f"{score.numerator}/{score.denominator}",
                 vetoed=score.vetoed, partial=score.partial, grade=policy.grade(tenths, score.vetoed),
                 trend=None if prev is None else tenths - prev.tenths, reasons=[], photos=[],
+                **case_counts_of(cases, row["key"]),
             )
             entries.append(row)
         rank_entries(entries)
-        red, black = red_and_black(entries, policy)
+        red, black = red_and_black(entries, policy, {e["key"] for e in entries if e["overdue_cases"]})
         if with_reasons:
             black_keys.extend(black)
         not_inspected.sort(key=lambda r: (r["name"], r["code"]))
@@ -228,6 +245,7 @@ def compute_lists(*, street: Street, kind: str, period: str, policy: RankingPoli
     return {
         "street": {"code": street.code, "name": street.name},
         "period_kind": kind, "period": period, "computed_at": timezone.now().isoformat(),
+        "cases_at": cases_at.isoformat(),
         "policy": {"red_n": policy.red_n, "black_n": policy.black_n,
                    "assessment_weight": str(policy.assessment_weight)},
         "categories": categories,

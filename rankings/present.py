@@ -74,6 +74,8 @@ def present_entry(publication: RankingPublication, entry: dict[str, Any],
         "rank": entry["rank"], "score": tenths_text(entry["score"]), "score_tenths": entry["score"],
         "grade": entry["grade"], "grade_label": str(GRADE_LABELS[entry["grade"]]), "vetoed": entry["vetoed"],
         "partial": entry["partial"], "trend": entry["trend"], "trend_text": trend_text(entry["trend"]),
+        # Snapshots published before rectification cases existed have no counts.
+        "open_cases": entry.get("open_cases", 0), "overdue_cases": entry.get("overdue_cases", 0),
         "reasons": [
             {"code": r["code"], "label": r["label"], "lost": tenths_text(r["lost"]), "veto": r["veto"]}
             for r in entry.get("reasons", [])

@@ -2,8 +2,8 @@
 
 - §4 composites: `CHILD_KINDS`, `composite_of`, exact fractions of tenths (`Exact`, `exact_mean`);
   the property company's mean (`company_scores`); the quarterly mix (`quarterly_scores`).
-- §5 ranks and lists: `rank_entries`, `red_and_black`, the places that feed an entry (`feeding_map`) and the
-  order of its reasons (`ordered_reasons`).
+- §5 ranks and lists: `rank_entries`, `red_and_black` (the rectification rule: entries with an overdue case passed
+  in), the places that feed an entry (`feeding_map`) and the order of its reasons (`ordered_reasons`).
 - Grades come from checklists/scoring.py (§2) and periods from checklists/periods.py (§3): one definition each.
 
 Scores stay exact (`Score`, `Exact`); they are rounded half-up to 0.1 only to rank and display. The stored sums
@@ -13,7 +13,7 @@ that feed these functions are kept by rankings/scores.py; rankings/lists.py read
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd, lcm
@@ -194,9 +194,13 @@ def rank_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return entries
 
 
-def red_and_black(entries: list[dict[str, Any]], policy: RankingPolicy) -> tuple[list[str], list[str]]:
-    """Keys of the red list (ranking order) and the black list (worst first), ties at the N-th included."""
-    red_pool = [e for e in entries if not e["vetoed"] and e["grade"] == "excellent"]
+def red_and_black(entries: list[dict[str, Any]], policy: RankingPolicy,
+                  overdue: Collection[str] = frozenset()) -> tuple[list[str], list[str]]:
+    """Keys of the red list (ranking order) and the black list (worst first), ties at the N-th included.
+
+    `overdue`: the keys of entries with a rectification case overdue at the period's end (their own, or their
+    descendants' as SCORING.md §5 says): never on the red list, though they keep their rank."""
+    red_pool = [e for e in entries if not e["vetoed"] and e["grade"] == "excellent" and e["key"] not in overdue]
     red = red_pool
     if len(red_pool) > policy.red_n:
         cut = red_pool[policy.red_n - 1]["rank"]

@@ -31,6 +31,7 @@ class AuditAction(models.TextChoices):
     PLACE_RESTORE = "place_restore", _("恢复场所")
     IMPORT = "import", _("导入")
     COUNT_OUT_OF_SCOPE = "count_out_of_scope", _("计入超范围检查")
+    RELEASE_CASE = "release_case", _("公开暗查整改案件")
 
 
 class AppendOnlyError(Exception):

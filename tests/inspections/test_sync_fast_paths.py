@@ -34,6 +34,7 @@ from inspections.selectors.people import user_with_profile
 from inspections.services.inspection_document import _place_and_version, geodesic_m
 from inspections.services.sync import _REPLAY_FIELDS, _stored
 from inspections.services.tokens import tokens_revoke
+from rectifications.models import RectificationCase
 
 from .scope_streets import user_with
 from .sync_world import inspection_body, make_version, put_inspection
@@ -278,4 +279,9 @@ def test_a_first_put_takes_a_fixed_handful_of_queries(world):
     # The UUID; the place with the version (one query); the version's checklist and items (this test version has no
     # fingerprint, so its rules are not kept); the savepoint; the inspection; its answers (one executemany); the
     # period score: the place chain, the own sums, the score rows, a write for each of the three levels; the release.
-    assert len(ctx.captured_queries) <= 15
+    # The body fails two items flagged to open rectification cases (T02, T03): the flagged failed items, the
+    # inspection's findings so far, the place with its parents, the live cases, the next case number, then one
+    # INSERT each for the cases, their findings and their events; PostgreSQL also locks the places and the street.
+    locks = 2 if connection.features.has_select_for_update else 0
+    assert len(ctx.captured_queries) <= 15 + 8 + locks
+    assert RectificationCase.objects.count() == 2

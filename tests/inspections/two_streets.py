@@ -2,7 +2,8 @@
 
 Street 甲 (codes "A~…", every name with 甲) and street 乙 (codes "B~…", names with 乙), each with people of every
 role (all staff with every model permission: scoping, not missing permissions, must keep them out), places,
-covert inspections of May 2026 released by a published May list (a reviewed exposure photo on it), and a
+covert inspections of May 2026 released by a published May list (a reviewed exposure photo on it; the vetoed one
+opened a rectification case), and a
 covert inspection of June 2026 with a photo that no list has released yet. Built once per test module by the
 `matrix_world` fixture (conftest.py)."""
 
@@ -39,6 +40,7 @@ from inspections.models import (
 )
 from rankings.models import RankingPublication
 from rankings.publication import publication_draft, publication_publish, publication_review
+from rectifications.services import cases_follow_inspection
 from tests.rankings.support import Versions, add_inspection, add_photo, local
 
 User = get_user_model()
@@ -108,6 +110,7 @@ def build_street(t: str, versions: Versions, media_root: Path) -> StreetData:
     add_inspection(station, Regime.WEEKLY_GUIDANCE, local(2026, 5, 7), 900, versions=versions)
     Inspection.objects.filter(place__street=street).update(uploader=users["street_inspector"])
     inspection.refresh_from_db()
+    cases_follow_inspection(inspection=inspection)  # its failed veto item: a rectification case in each street
     photo = add_photo(inspection, media_root)  # the files again in each test's MEDIA_ROOT: photo_files
 
     chief = users["admin"]

@@ -1,7 +1,10 @@
 """An independent re-implementation of SCORING.md §3–5, written from the text and sharing no code with
 the engine, must agree with it on every score, rank and list entry over a seeded random history.
-It reads the raw inspections and answers; the engine reads its stored per-place sums."""
+It reads the raw inspections and answers; the engine reads its stored per-place sums. The rectification rule of
+§5 too: from the raw cases and their timelines, each entry's live and overdue cases at the period's end, and no
+entry with an overdue case on the red list."""
 
+import datetime as dt
 import random
 from collections import defaultdict
 from fractions import Fraction
@@ -9,12 +12,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from checklists.models import Item, PlaceKind, Regime
 from inspections.models import Answer, Inspection, Place, PropertyCompany
 from rankings.lists import compute_lists
 from rankings.models import PlaceScore
 from rankings.rules import RankingPolicy
+from rectifications.models import CaseEvent, RectificationCase
 
 from .support import Versions, answers_for, build_inspection, local, make_place, make_street, rescore
 
@@ -62,6 +67,10 @@ class Reference:
         for a in Answer.objects.filter(inspection_id__in=[r["id"] for r in self.rows]).values():
             self.answers[a["inspection_id"]].append(a)
         self.veto_items = set(Item.objects.filter(veto=True).values_list("version_id", "code"))
+        self.cases = list(RectificationCase.objects.filter(street=street).values("id", "place_id", "opened_at"))
+        self.case_events = defaultdict(list)
+        for e in CaseEvent.objects.filter(case__street=street).values("case_id", "at", "kind", "deadline"):
+            self.case_events[e["case_id"]].append(e)
 
     def kids(self, pid):
         return [p for p in self.places.values() if p.parent_id == pid]
@@ -171,6 +180,45 @@ class Reference:
         rest = sorted((c for c in lost if c not in veto), key=lambda c: (-lost[c], c))
         return (first + rest)[:3]
 
+    @staticmethod
+    def period_end(kind, key):
+        """The period's end (the next one's first local midnight); while it runs, now."""
+        if kind == "week":
+            year, week = map(int, key.split("-W"))
+            first = dt.date.fromisocalendar(year, week, 1) + dt.timedelta(days=7)
+        else:
+            year, number = map(int, key.split("-Q" if kind == "quarter" else "-"))
+            month = number * (3 if kind == "quarter" else 1) + 1
+            first = dt.date(year + (month > 12), month - 12 if month > 12 else month, 1)
+        return min(dt.datetime(first.year, first.month, first.day, tzinfo=ZONE), timezone.now())
+
+    def own_cases(self, at):
+        """Place id → [live, overdue] at `at`: opened by then, not closed or withdrawn by then; overdue once the
+        end (next local midnight) of the last deadline set by then has come."""
+        out = defaultdict(lambda: [0, 0])
+        for case in self.cases:
+            if case["opened_at"] > at:
+                continue
+            events = [e for e in self.case_events[case["id"]] if e["at"] <= at]
+            if any(e["kind"] in ("closed", "withdrawn") for e in events):
+                continue
+            deadline = max((e for e in events if e["deadline"]), key=lambda e: e["at"])["deadline"]
+            due_end = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(), tzinfo=ZONE)
+            out[case["place_id"]][0] += 1
+            out[case["place_id"]][1] += at >= due_end
+        return out
+
+    def case_counts(self, ident, own):
+        """§5: a place's own cases; a compound's also its bin stations'; a company's its compounds' and theirs."""
+        if ident[0] == "company":
+            compounds = [p.id for p in self.places.values() if p.kind == "compound" and p.company_id == ident[1]]
+        elif self.places[ident[1]].kind == "compound":
+            compounds = [ident[1]]
+        else:
+            return tuple(own[ident[1]]) if ident[1] in own else (0, 0)
+        counted = set(compounds) | {b.id for c in compounds for b in self.kids(c) if b.kind == "bin_station"}
+        return (sum(own[p][0] for p in counted if p in own), sum(own[p][1] for p in counted if p in own))
+
     def category_members(self, category):
         if category == "company":
             ids = {p.company_id for p in self.places.values() if p.kind == "compound" and p.company_id}
@@ -180,6 +228,7 @@ class Reference:
 
     def lists(self, kind, key):
         out = {}
+        own = self.own_cases(self.period_end(kind, key))
         for category in ["compound", "company", "community", "public_institution", "enterprise", "public_place"]:
             ranked, missing = [], []
             for ident, name, code, active in self.category_members(category):
@@ -194,18 +243,19 @@ class Reference:
                     "key": f"{ident[0]}:{ident[1]}", "ident": ident, "name": name, "code": code, "score": tenths,
                     "vetoed": got[1], "partial": got[2], "grade": self.grade(tenths, got[1]),
                     "trend": None if before is None else tenths - self.half_up(before[0]),
+                    "cases": self.case_counts(ident, own),
                 })
             ranked.sort(key=lambda e: (1 if e["vetoed"] else 0, -e["score"], e["name"], e["code"]))
             for e in ranked:
                 e["rank"] = 1 + sum(1 for o in ranked if (o["vetoed"], -o["score"]) < (e["vetoed"], -e["score"]))
-            excellent = [e for e in ranked if not e["vetoed"] and e["grade"] == "excellent"]
+            excellent = [e for e in ranked if not e["vetoed"] and e["grade"] == "excellent" and not e["cases"][1]]
             red = [e for e in excellent if len(excellent) <= RED_N or e["rank"] <= excellent[RED_N - 1]["rank"]]
             bad = [e for e in ranked if e["vetoed"] or e["grade"] == "fail"]
             black = [e for e in bad if len(bad) <= BLACK_N or e["rank"] >= bad[len(bad) - BLACK_N]["rank"]]
             black.sort(key=lambda e: (-e["rank"], e["name"], e["code"]))
             out[category] = {
-                "entries": [(e["key"], e["score"], e["rank"], e["grade"], e["vetoed"], e["partial"], e["trend"])
-                            for e in ranked],
+                "entries": [(e["key"], e["score"], e["rank"], e["grade"], e["vetoed"], e["partial"], e["trend"],
+                             *e["cases"]) for e in ranked],
                 "not_inspected": sorted(missing),
                 "red": [e["key"] for e in red],
                 "black": [(e["key"], self.reasons(e["ident"], kind, key)) for e in black],
@@ -218,8 +268,8 @@ def engine_view(lists):
     for cat in lists["categories"]:
         by_key = {e["key"]: e for e in cat["entries"]}
         out[cat["category"]] = {
-            "entries": [(e["key"], e["score"], e["rank"], e["grade"], e["vetoed"], e["partial"], e["trend"])
-                        for e in cat["entries"]],
+            "entries": [(e["key"], e["score"], e["rank"], e["grade"], e["vetoed"], e["partial"], e["trend"],
+                         e["open_cases"], e["overdue_cases"]) for e in cat["entries"]],
             "not_inspected": sorted(r["key"] for r in cat["not_inspected"]),
             "red": cat["red"],
             "black": [(k, [r["code"] for r in by_key[k]["reasons"]]) for k in cat["black"]],
@@ -276,6 +326,37 @@ def seeded_history(rng, versions, count=5200):
     return street, rows
 
 
+def seeded_cases(rng, street, count=300):
+    """Rectification cases as stored facts: opened, maybe re-opened with a new deadline, maybe closed or withdrawn
+    (the reference reads them raw; how deadlines are counted is tested in tests/rectifications)."""
+    places = list(Place.objects.filter(street=street))
+    cases, events = [], []
+    for n in range(1, count + 1):
+        opened = local(2026, rng.randint(1, 6), rng.randint(1, 28), rng.randint(0, 23))
+        deadline = opened.date() + dt.timedelta(days=rng.randint(0, 20))
+        timeline = [("opened", opened, deadline)]
+        if rng.random() < 0.3:
+            reopened = opened + dt.timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 23))
+            timeline.append(("reopened", reopened, reopened.date() + dt.timedelta(days=rng.randint(0, 10))))
+        end = rng.choices([None, "closed", "withdrawn"], [1, 8, 1])[0]
+        if end:
+            timeline.append((end, timeline[-1][1] + dt.timedelta(days=rng.randint(0, 25), hours=rng.randint(0, 23)),
+                             None))
+        state = {None: "open", "closed": "closed", "withdrawn": "withdrawn"}[end]
+        cases.append(RectificationCase(
+            street=street, number=f"ZG-2026-{n:04d}", year=2026, sequence=n, place=rng.choice(places),
+            item_code=f"R{n}", party_kind="community", deadline=[d for _k, _at, d in timeline if d][-1], state=state,
+            source="manual", opened_at=opened, closed_at=timeline[-1][1] if end == "closed" else None,
+            withdrawn_at=timeline[-1][1] if end == "withdrawn" else None,
+        ))
+        events.append(timeline)
+    RectificationCase.objects.bulk_create(cases)
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind=kind, at=at, deadline=deadline)
+        for case, timeline in zip(cases, events, strict=True) for kind, at, deadline in timeline
+    )
+
+
 def voids_toggled(rng, rows, count):
     """Voids or restores `count` of the inspections, each followed by the update the sync code triggers."""
     for inspection in rng.sample(rows, count):
@@ -294,6 +375,7 @@ def test_engine_agrees_with_an_independent_reference_over_a_random_history():
     versions = Versions()
     street, rows = seeded_history(rng, versions)
     assert len(rows) >= 5000
+    seeded_cases(random.Random(20261201), street)
 
     call_command("rebuild_scores", verbosity=0)
     # Later voids and restores, each followed by the update the sync code triggers; the incremental
@@ -325,9 +407,12 @@ def test_engine_agrees_with_an_independent_reference_over_a_random_history():
                 seen["trend"] += sum(e[6] is not None for e in cat["entries"])
                 seen["veto reason"] += sum(1 for _k, codes in cat["black"] if "D" in codes)
                 seen["3 reasons"] += sum(1 for _k, codes in cat["black"] if len(codes) == 3)
+                seen["overdue"] += sum(1 for e in cat["entries"] if e[8])
+                seen["not red: overdue"] += sum(1 for e in cat["entries"] if e[8] and not e[4] and e[3] == "excellent")
+                seen["red"] += len(cat["red"])
     assert len(periods["week"]) >= 25 and periods["quarter"] == ["2026-Q1", "2026-Q2"]
     assert compared > 800 and black_entries > 100
-    assert min(seen.values()) >= 5 and len(seen) == 6, dict(seen)
+    assert min(seen.values()) >= 5 and len(seen) == 9, dict(seen)
 
 
 def test_incremental_scores_from_nothing_equal_a_rebuild():
