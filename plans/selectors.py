@@ -126,4 +126,6 @@ def public_draws_stamp() -> str:
     stamp = CovertDraw.objects.filter(plan__state__in=PUBLIC_STATES).aggregate(
         n=Count("pk"), revealed=Count("pk", filter=Q(plan__state=Plan.State.REVEALED)),
         committed_at=Max("committed_at"), revealed_at=Max("revealed_at"))
-    return ":".join(str(stamp[k]) for k in ("n", "revealed", "committed_at", "revealed_at"))
+    moments = ["none" if stamp[k] is None else str(int(stamp[k].timestamp() * 1_000_000))
+               for k in ("committed_at", "revealed_at")]
+    return ":".join([str(stamp["n"]), str(stamp["revealed"]), *moments])
