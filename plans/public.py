@@ -13,7 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from .models import CovertDraw
-from .selectors import PUBLIC_STATES, public_facts
+from .selectors import PUBLIC_STATES, outside_sample, public_facts
 
 SCRIPT_TEMPLATE = "plans/public/verify_sample.txt"  # the script of docs/sampling.md, word for word (tested)
 
@@ -37,6 +37,7 @@ def draw_page(request: HttpRequest, pk: int) -> HttpResponse:
         "draw": facts, "communities": [{"community": c, "codes": [code for code, _c in pairs]}
                                        for c, pairs in by_community],
         "script": verify_script() if facts["revealed"] else "", "script_input": script_input(facts),
+        "outside": outside_sample(draw) if facts["revealed"] else {},
     })
     patch_cache_control(response, public=True, max_age=60)
     return response

@@ -114,6 +114,27 @@ def public_facts(draw: CovertDraw) -> dict:
     }
 
 
+def outside_sample(draw: CovertDraw) -> dict[str, int]:
+    """After the reveal: released counted covert inspections of the draw's month at places outside the sample
+    (or at their bin stations), as place code → count. Released only (published on a list): the public page
+    must not tell of covert visits that no list has shown yet."""
+    plan = draw.plan
+    start, end = plan.bounds()
+    sampled = set(draw.sample)
+    rows = (
+        Inspection.objects.counted()
+        .filter(place__street_id=plan.street_id, regime=plan.regime, inspected_at__gte=start, inspected_at__lt=end,
+                covert_released_at__isnull=False)
+        .values_list("place__code", "place__kind", "place__parent__code")
+    )
+    out: Counter[str] = Counter()
+    for code, kind, parent_code in rows:
+        target = parent_code if kind == PlaceKind.BIN_STATION else code
+        if target not in sampled:
+            out[target] += 1
+    return dict(sorted(out.items()))
+
+
 def public_draws(limit: int = 6) -> list[dict]:
     """Committed and revealed draws, newest month first, as `public_facts`."""
     draws = (CovertDraw.objects.filter(plan__state__in=PUBLIC_STATES).select_related("plan__street")

@@ -179,6 +179,16 @@ def plan_reveal(*, plan: Plan, by: AbstractBaseUser | None, now: dt.datetime | N
     return plan
 
 
+def plan_reveal_on_publication(*, street: Street, period: str, by: AbstractBaseUser | None) -> Plan | None:
+    """When a month's list is published (rankings/publication.py calls this): reveal that month's committed covert
+    plan, if the month is over (a list published earlier reveals nothing)."""
+    plan = Plan.objects.filter(street=street, regime=Regime.MONTHLY_COVERT, period=period,
+                               state=Plan.State.COMMITTED).first()
+    if plan is None or timezone.now() < plan.bounds()[1]:
+        return None
+    return plan_reveal(plan=plan, by=by)
+
+
 @transaction.atomic
 def assignment_change(
     *, assignment: Assignment, assignee: AbstractBaseUser | None, due_date: dt.date, reason: str,
