@@ -154,10 +154,10 @@ def assignment_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         chosen = _int(request.POST.get("assignee"))
         assignee = next((u for u in candidates if u.pk == chosen), None)
+        if chosen and assignee is None:
+            raise PermissionDenied  # not someone who may do this task (the form offers only those)
         try:
             due = dt.date.fromisoformat(request.POST.get("due_date", ""))
-            if chosen and assignee is None:
-                raise PermissionDenied
             assignment_change(assignment=assignment, assignee=assignee, due_date=due,
                               reason=request.POST.get("reason", ""), by=request.user)
         except ValueError:
