@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -46,6 +47,19 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name}={value} is below the minimum {minimum}")
+    return value
+
+
+def envdecimal(name: str, default: str, *, minimum: str, maximum: str) -> Decimal:
+    """A decimal number (exact: a share of 0.2 times 15 places is 3, not 3.0000000000000004)."""
+    raw = os.environ.get(name)
+    raw = default if raw is None or raw.strip() == "" else raw.strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+    if not Decimal(minimum) <= value <= Decimal(maximum):
+        raise ImproperlyConfigured(f"{name}={value} is outside {minimum}–{maximum}")
     return value
 
 
@@ -121,6 +135,7 @@ INSTALLED_APPS = [
     "inspections",
     "rectifications",
     "rankings",
+    "plans",
 ]
 
 MIDDLEWARE = [
@@ -419,6 +434,12 @@ RECTIFICATION_DEADLINE_WORKING_DAYS = {
     "normal": envint("RECTIFICATION_DAYS_NORMAL", 5, minimum=1),
     "serious": envint("RECTIFICATION_DAYS_SERIOUS", 3, minimum=1),
 }
+
+# The monthly covert sample (plans/draw.py, docs/sampling.md): n = max(MIN, ceil(SHARE × eligible places)), at
+# most all of them; then at least COMMUNITY_MIN places of every community that has eligible places.
+COVERT_SAMPLE_SHARE = envdecimal("COVERT_SAMPLE_SHARE", "0.2", minimum="0", maximum="1")
+COVERT_SAMPLE_MIN = envint("COVERT_SAMPLE_MIN", 1, minimum=0)
+COVERT_COMMUNITY_MIN = envint("COVERT_COMMUNITY_MIN", 1, minimum=0)
 
 # Production hardening whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

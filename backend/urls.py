@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("checklists.urls")),  # GET /api/v1/checklists/
     path("", include("rankings.urls")),
+    path("", include("plans.urls")),
     path("", include("inspections.urls")),
 ]
 

@@ -24,6 +24,7 @@ from checklists.periods import PeriodKind, period_bounds
 from inspections.errors import DomainError
 from inspections.models import AuditAction, Inspection, Photo, Place, Street
 from inspections.services.audit import audit_record
+from plans.services import plan_reveal_on_publication
 
 from .lists import compute_lists, feeding_inspections
 from .models import RankingPublication
@@ -163,6 +164,9 @@ def publication_publish(*, publication: RankingPublication, user: AbstractBaseUs
     publication.revision_reason, publication.supersedes = reason, current
     publication.save()
     covert_release(publication)
+    if publication.period_kind == PeriodKind.MONTH:
+        # The month's list is out: its covert sample's seed may be too (docs/sampling.md).
+        plan_reveal_on_publication(street=publication.street, period=publication.period, by=user)
     public_marks_refresh(street_id=publication.street_id)
     audit_record(actor=user, action=AuditAction.REVISE if current is not None else AuditAction.PUBLISH,
                  street=publication.street_id, target=publication, reason=reason,

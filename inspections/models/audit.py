@@ -32,6 +32,10 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("导入")
     COUNT_OUT_OF_SCOPE = "count_out_of_scope", _("计入超范围检查")
     RELEASE_CASE = "release_case", _("公开暗查整改案件")
+    PLAN_BUILD = "plan_build", _("制定检查计划")
+    PLAN_COMMIT = "plan_commit", _("计划生效/暗查抽样承诺")
+    PLAN_REVEAL = "plan_reveal", _("揭晓暗查抽样种子")
+    ASSIGNMENT_CHANGE = "assignment_change", _("调整检查任务")
 
 
 class AppendOnlyError(Exception):

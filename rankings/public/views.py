@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from checklists.scoring import GRADE_BANDS
+from plans.selectors import public_draws, public_draws_stamp
 
 from ..models import RankingPublication
 from ..present import grade_counts, list_title, period_label, present_lists, tenths_text
@@ -78,9 +79,11 @@ def index(request: HttpRequest) -> HttpResponse:
              "published_at": p.published_at, "period": period_label(p.period_kind, p.period)}
             for p in published.select_related("street").order_by("-period", "period_kind", "street__name")
         ]
-        return {"lists": rows, "title": _("垃圾分类检查排名公示")}
+        # Covert draws: the commitment, eligible set and size; the seed only once revealed (plans.selectors).
+        return {"lists": rows, "title": _("垃圾分类检查排名公示"), "draws": public_draws()}
 
-    return _page(request, f"index:{stamp['n']}:{_stamp(stamp['last'])}", "index.html", context)
+    key = f"index:{stamp['n']}:{_stamp(stamp['last'])}:{public_draws_stamp()}"
+    return _page(request, key, "index.html", context)
 
 
 def list_page(request: HttpRequest, pk: int) -> HttpResponse:

@@ -21,6 +21,8 @@ def test_check_deploy_is_clean_under_production_settings():
         ("DATABASE_URL", "mysql://x@y/z", "DATABASE_URL must be"),
         ("TIME_ZONE", "Mars/Olympus", "is not a known time zone"),
         ("JWT_REFRESH_DAYS", "thirty", "is not a whole number"),
+        ("COVERT_SAMPLE_SHARE", "1.5", "is outside 0–1"),
+        ("COVERT_SAMPLE_SHARE", "a fifth", "is not a number"),
     ],
 )
 def test_bad_environment_values_fail_loudly(name, value, message):

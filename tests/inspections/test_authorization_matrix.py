@@ -39,6 +39,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from checklists.models import PlaceKind, Regime
 from inspections.models import Inspection, Photo
 from rankings.publication import publication_draft, publication_publish, publication_review
+from tests.plans.matrix import covert_plan, covert_task, task_change
 from tests.rankings.support import ex_answer_list
 
 from .two_streets import StreetData, World, snapshot, walk
@@ -57,6 +58,7 @@ API_READ = (401, 200, 200, 200, 200, 200, 200, 200)  # any logged-in person, abo
 STAFF_PAGE = (LOGIN, 200, 200, 200, 403, 403, 403, 404)  # desk pages aimed at 甲's objects
 STAFF_PAGE_UNAIMED = (LOGIN, 200, 200, 200, 403, 403, 403, 200)  # other_street sees their own street's
 PUBLISHER = (LOGIN, 302, 302, 403, 403, 403, 403, 404)  # admins; other_street: 甲's list is not theirs
+ADMIN_PAGE = (LOGIN, 200, 200, 403, 403, 403, 403, 404)  # a street admin's form about 甲's objects
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,22 @@ ROUTES: dict[str, tuple[Call, ...]] = {
         "street": d.street.pk, "period_kind": "month", "period": "2026-05"}),),
     "staff-ranking-photo-withdraw": (Call(PUBLISHER, method="POST", stores=True, args=lambda d: {
         "pk": d.published.pk, "photo_id": d.photo.pk}, body=lambda d, w: {"reason": "误选"}),),
+    # Plans (plans/staff.py): street staff read them, street admins make and change them; a covert plan and its
+    # tasks reach nobody else. Its draw's public page: the commitment for everyone (the seed after the reveal).
+    "staff-plans": (Call(STAFF_PAGE_UNAIMED, query=lambda d: {"street": d.street.pk}),),
+    "staff-plan-build": (Call(PUBLISHER, method="POST", stores=True, body=lambda d, w: {
+        "street": d.street.pk, "regime": "monthly_covert", "period": "2026-08"}),),
+    "staff-plan": (Call(STAFF_PAGE, args=lambda d: {"pk": covert_plan(d).pk}),),
+    "staff-plan-commit": (Call(PUBLISHER, method="POST", stores=True, args=lambda d: {
+        "pk": covert_plan(d, "2026-07", commit=False).pk}),),
+    "staff-plan-reveal": (Call(PUBLISHER, method="POST", stores=True, args=lambda d: {
+        "pk": covert_plan(d, "2026-05").pk}),),  # May is over: revealed
+    "staff-assignment-change": (
+        Call(ADMIN_PAGE, args=lambda d: {"pk": covert_task(d).pk}),
+        Call(PUBLISHER, method="POST", stores=True, args=lambda d: {"pk": covert_task(d).pk},
+             body=lambda d, w: task_change(d)),
+    ),
+    "public-draw": (Call(ok(), args=lambda d: {"pk": covert_plan(d).draw.pk}),),
     # The PWA: its shell and files, the same for everyone (the data comes through the API)
     "app-shell": (Call(ok()),),
     "app-qr": (Call(ok()),),
@@ -227,7 +245,7 @@ def _send(client: Client, call: Call, url: str, d: StreetData, matrix_world: Wor
 def row_counts() -> dict[str, int]:
     """Rows of every model of the project's apps and of the logins (sessions and the cache excepted: a login
     and a throttle counter are not something a refused request stored)."""
-    labels = ("checklists", "inspections", "rankings", "auth", "token_blacklist")
+    labels = ("checklists", "inspections", "rankings", "plans", "auth", "token_blacklist")
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()
             if model._meta.app_label in labels}
 

@@ -30,6 +30,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from checklists.models import PlaceKind, Regime
 from inspections.admin.scoping import SHARED, SUPERUSER_ONLY, ScopedChoicesMixin, StreetScopedAdmin
 from inspections.models import Place, Street
+from tests.plans.matrix import covert_plan, covert_task, task_change
 from tests.rankings.support import Versions, ex_answer_list
 
 from .two_streets import ROLES, StreetData, World, assert_no_leak, snapshot, text_of, walk
@@ -190,6 +191,20 @@ ROUTES: dict[str, tuple[Probe, ...]] = {
                                                    "period": "2026-05"}),),
     "staff-ranking-photo-withdraw": (Probe(method="POST", reach=ADMINS, success=302, kwargs={
         "pk": _pub("published"), "photo_id": lambda d: d.photo.pk}, data=lambda d: {"reason": "误选"}),),
+    # Plans: street staff read, street admins write; the draw's page is public
+    "staff-plans": (Probe(other="hide", query=lambda d: {"street": d.street.pk}),),
+    "staff-plan-build": (Probe(method="POST", reach=ADMINS, success=302, data=lambda d: {
+        "street": d.street.pk, "regime": "monthly_covert", "period": "2026-08"}),),
+    "staff-plan": (Probe(kwargs={"pk": lambda d: covert_plan(d).pk}),),
+    "staff-plan-commit": (Probe(method="POST", reach=ADMINS, success=302, kwargs={
+        "pk": lambda d: covert_plan(d, "2026-07", commit=False).pk}),),
+    "staff-plan-reveal": (Probe(method="POST", reach=ADMINS, success=302, kwargs={
+        "pk": lambda d: covert_plan(d, "2026-05").pk}),),
+    "staff-assignment-change": (
+        Probe(reach=ADMINS, kwargs={"pk": lambda d: covert_task(d).pk}),
+        Probe(method="POST", reach=ADMINS, success=302, kwargs={"pk": lambda d: covert_task(d).pk}, data=task_change),
+    ),
+    "public-draw": (Probe(reach=frozenset(WHO), public=True, kwargs={"pk": lambda d: covert_plan(d).draw.pk}),),
     # The PWA and its files
     "app-shell": (STATIC,),
     "app-qr": (STATIC,),
