@@ -59,7 +59,7 @@ def _uuid(text: str) -> uuid_lib.UUID:
 
 
 def _case_id(text: str) -> int:
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise ApiError(status_code=404, code="case_not_found", message=_("没有这个整改案件。"))
     return int(text)
 

@@ -248,3 +248,49 @@ def test_a_uuid_used_for_another_case_is_taken(world, monday_may_11):
     response = put_json(client, answer_url(second, step), {"note": "已整改"})
     assert response.status_code == 409 and response.json()["error"]["code"] == "uuid_taken"
 
+
+
+def test_invalid_rechecks_are_refused_and_nothing_is_stored(world, monday_may_11):
+    case = company_case(world)
+    put_json(api(world.users["company"]), answer_url(case, str(uuid.uuid4())), {"note": "已整改"})
+    client = api(world.users["inspector"])
+    stored = counts()
+    for body in ({}, {"fixed": "maybe"}, {"fixed": True, "location": {"lat": 91, "lng": 0}},
+                 {"fixed": True, "location": {"lat": 1, "lng": 1, "captured_at": "yesterday"}},
+                 {"fixed": True, "note": "\u0000"}, {"fixed": True, "photos": "none"}, None):
+        response = put_json(client, recheck_url(case, str(uuid.uuid4())), body)
+        assert response.status_code == 400, body
+    for path_id in ("²", "-1", "1" * 30, "abc"):
+        response = put_json(client, f"/api/v1/rectifications/{path_id}/rechecks/{uuid.uuid4()}/", {"fixed": True})
+        assert response.status_code == 404, path_id
+    assert counts() == stored
+    case.refresh_from_db()
+    assert case.state == CaseState.ANSWERED
+
+
+def test_the_pack_carries_the_cases_and_its_etag_changes_with_them(world, monday_may_11):
+    client = api(world.users["company"])
+    empty = client.get("/api/v1/pack/")
+    assert empty.json()["cases"] == [] and empty.json()["rechecks"] == []
+    assert client.get("/api/v1/pack/", HTTP_IF_NONE_MATCH=empty["ETag"]).status_code == 304
+    case = company_case(world)
+
+    changed = client.get("/api/v1/pack/", HTTP_IF_NONE_MATCH=empty["ETag"])
+
+    assert changed.status_code == 200
+    [document] = changed.json()["cases"]
+    assert document == {
+        "id": case.pk, "number": case.number, "place": world.xb.code, "place_name": world.xb.name,
+        "items": [{"code": "A", "label": "问题A"}], "severity": "normal", "deadline": case.deadline.isoformat(),
+        "state": "open", "overdue": False, "opened_at": document["opened_at"], "evidence": [],
+    }
+    assert client.get("/api/v1/pack/", HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 304
+    assert api(world.users["inspector"]).get("/api/v1/pack/").json()["rechecks"] == []  # open, not overdue
+
+
+def test_an_overdue_open_case_is_due_for_recheck(world, monday_may_11):
+    case = company_case(world)
+    monday_may_11.move_to(local(2026, 6, 1))
+    [due] = api(world.users["inspector"]).get("/api/v1/pack/").json()["rechecks"]
+    assert due["id"] == case.pk and due["overdue"] is True
+    assert api(world.users["company"]).get("/api/v1/rectifications/").json()["cases"][0]["overdue"] is True
