@@ -9,6 +9,8 @@ import { currentFix } from "../geo.js";
 import { t } from "../i18n.js";
 
 const PARTY_ROLES = new Set(["company_user", "office_viewer"]);
+// The states in which the server takes an answer (rectifications.services.ANSWERABLE).
+const ANSWERABLE = new Set(["open", "recheck_due", "escalated"]);
 
 /** What this user does with cases: answer them (the responsible party) or re-check them (inspectors). */
 export function caseRole(pack) {
@@ -140,7 +142,10 @@ export async function showCase(app, id) {
   const records = await allBy("records", "owner", app.session.username);
   const [withLocal] = casesWithLocal([kase], records, kind);
   const stepUuid = crypto.randomUUID();
-  const form = withLocal.local === "queued" ? null : kind === ANSWER ? answerForm(app, kase, stepUuid) : recheckForm(app, kase, stepUuid);
+  // An answered case waits for its re-check: a second answer would be refused (409), so none is offered.
+  const answerable = kind === ANSWER && ANSWERABLE.has(kase.state) && withLocal.local !== "sent";
+  const form = withLocal.local === "queued" ? null
+    : kind === ANSWER ? (answerable ? answerForm(app, kase, stepUuid) : null) : recheckForm(app, kase, stepUuid);
   show(h("h2", { id: "case-heading", "data-case": kase.id }, kase.number, " ", kase.place_name), back,
     stateLine({ ...withLocal, kind }),
     h("h3", {}, t("caseProblems")), h("ul", { class: "case-problems" }, kase.items.map((i) => h("li", { "data-item": i.code }, h("span", { class: "code" }, i.code), " ", i.label))),
