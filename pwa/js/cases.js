@@ -68,8 +68,9 @@ export function recheckRecord({ uuid, kase, owner, fixed, note, location, photos
  * @param {object[]} cases from the pack
  * @param {object[]} records this user's outbox records
  * @param {string} kind ANSWER or RECHECK
+ * @param {number} packAt when the pack was fetched: a step sent before it is in the pack's state already
  */
-export function casesWithLocal(cases, records, kind) {
+export function casesWithLocal(cases, records, kind, packAt = 0) {
   const latest = new Map();
   for (const record of records || []) {
     if (record.kind !== kind) continue;
@@ -78,7 +79,8 @@ export function casesWithLocal(cases, records, kind) {
   }
   return (cases || []).map((kase) => {
     const record = latest.get(kase.id);
-    const local = !record ? null : record.state === "done" ? "sent" : "queued";
+    if (!record || (record.state === "done" && (record.doneAt || 0) < packAt)) return { ...kase, local: null };
+    const local = record.state === "done" ? "sent" : "queued";
     return { ...kase, local };
   });
 }

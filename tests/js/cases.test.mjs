@@ -59,6 +59,10 @@ test("the list says what this phone did to each case, and puts overdue cases fir
   ];
   const cases = [{ id: 7 }, { id: 8 }, { id: 9 }];
   assert.deepEqual(casesWithLocal(cases, records, ANSWER).map((c) => c.local), ["queued", null, "sent"]);
+  // Sent before the pack was fetched: the pack's state says it already.
+  const sentEarlier = [{ kind: ANSWER, caseId: 9, state: "done", createdAt: 1, doneAt: 10 }];
+  assert.deepEqual(casesWithLocal(cases, sentEarlier, ANSWER, 20).map((c) => c.local), [null, null, null]);
+  assert.deepEqual(casesWithLocal(cases, sentEarlier, ANSWER, 5).map((c) => c.local), [null, null, "sent"]);
   const sorted = sortCases([
     { number: "B", deadline: "2026-05-20", overdue: false },
     { number: "A", deadline: "2026-05-22", overdue: true },

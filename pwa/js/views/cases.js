@@ -7,6 +7,7 @@ import { allBy, writeMany } from "../db.js";
 import { h, show } from "../dom.js";
 import { currentFix } from "../geo.js";
 import { t } from "../i18n.js";
+import { refreshPack } from "../pack.js";
 
 const PARTY_ROLES = new Set(["company_user", "office_viewer"]);
 // The states in which the server takes an answer (rectifications.services.ANSWERABLE).
@@ -30,17 +31,24 @@ function stateLine(kase) {
     local ? h("div", { class: "muted case-local", "data-local": kase.local }, local) : null);
 }
 
-export async function showCases(app) {
+export async function showCases(app, refreshed = false) {
   const pack = app.pack?.data;
   const kind = caseRole(pack);
   const records = await allBy("records", "owner", app.session.username);
-  const cases = sortCases(casesWithLocal(casesOf(pack), records, kind)).map((c) => ({ ...c, kind }));
+  const cases = sortCases(casesWithLocal(casesOf(pack), records, kind, app.pack?.refreshedAt)).map((c) => ({ ...c, kind }));
   const list = h("ul", { class: "list", id: "case-list" }, cases.length ? cases.map((kase) =>
     h("li", { class: "case-item", "data-case": kase.id, "data-number": kase.number },
       h("a", { class: "place", href: `#/case/${kase.id}` }, h("strong", {}, kase.number), " ", kase.place_name),
       h("div", {}, kase.items.map((i) => i.label || i.code).join("；")), stateLine(kase)))
     : [h("li", { class: "muted", id: "cases-empty" }, t(kind === ANSWER ? "casesEmpty" : "rechecksEmpty"))]);
   show(h("h2", {}, t(kind === ANSWER ? "casesTab" : "rechecksTab")), list);
+  if (!navigator.onLine || refreshed) return;
+  // Online: the cases as the server has them now (answers sent, re-checks done), once per visit of the tab.
+  const fresh = await refreshPack(app.session.username).catch(() => null);
+  if (fresh?.data && fresh.etag !== app.pack?.etag && list.isConnected) {
+    app.pack = fresh;
+    await showCases(app, true);
+  }
 }
 
 /** The photo picker of a form: up to PHOTOS_MAX prepared photos, kept in memory until the form is sent. */
@@ -140,7 +148,7 @@ export async function showCase(app, id) {
   const back = h("a", { href: "#/cases", class: "back" }, "← ", t("backToCases"));
   if (!kase) return show(h("h2", {}, t("casesTab")), h("p", { class: "muted" }, t("caseNotFound")), back);
   const records = await allBy("records", "owner", app.session.username);
-  const [withLocal] = casesWithLocal([kase], records, kind);
+  const [withLocal] = casesWithLocal([kase], records, kind, app.pack?.refreshedAt);
   const stepUuid = crypto.randomUUID();
   // An answered case waits for its re-check: a second answer would be refused (409), so none is offered.
   const answerable = kind === ANSWER && ANSWERABLE.has(kase.state) && withLocal.local !== "sent";
