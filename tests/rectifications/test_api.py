@@ -18,6 +18,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from checklists.models import Regime
 from inspections.models import Office, Role
 from rectifications.models import CaseEvent, CasePhoto, CaseState, EventKind, RectificationCase
+from rectifications.services import case_release
 from tests.rankings.support import user_with
 
 from .world import World, local
@@ -294,3 +295,23 @@ def test_an_overdue_open_case_is_due_for_recheck(world, monday_may_11):
     [due] = api(world.users["inspector"]).get("/api/v1/pack/").json()["rechecks"]
     assert due["id"] == case.pk and due["overdue"] is True
     assert api(world.users["company"]).get("/api/v1/rectifications/").json()["cases"][0]["overdue"] is True
+
+
+def test_a_covert_case_shows_once_an_admin_releases_it(world, monday_may_11):
+    covert = company_case_covert(world)
+    client = api(world.users["company"])
+    assert client.get("/api/v1/pack/").json()["cases"] == []
+
+    case_release(case=covert, by=world.users["admin"], reason="问题严重，需立即整改")
+
+    assert [c["number"] for c in client.get("/api/v1/pack/").json()["cases"]] == [covert.number]
+    assert put_json(client, answer_url(covert, str(uuid.uuid4())), {"note": "已整改"}).status_code == 201
+
+
+def test_a_replay_costs_a_few_queries_whatever_the_photos(world, monday_may_11, django_assert_max_num_queries):
+    case = company_case(world)
+    client, step = api(world.users["company"]), str(uuid.uuid4())
+    body = {"note": "已整改", "photos": [declared(bytes([n])) for n in range(3)]}
+    assert put_json(client, answer_url(case, step), body).status_code == 201
+    with django_assert_max_num_queries(8):
+        assert put_json(client, answer_url(case, step), body).status_code == 200
