@@ -315,3 +315,15 @@ def test_a_replay_costs_a_few_queries_whatever_the_photos(world, monday_may_11, 
     assert put_json(client, answer_url(case, step), body).status_code == 201
     with django_assert_max_num_queries(8):
         assert put_json(client, answer_url(case, step), body).status_code == 200
+
+
+def test_errors_speak_english_when_asked(world, monday_may_11):
+    case = company_case_covert(world)
+    client = Client(headers={"Authorization": f"Bearer {AccessToken.for_user(world.users['company'])}"})
+    response = put_json_lang(client, answer_url(case, str(uuid.uuid4())), {"note": "x"}, "en")
+    assert response.status_code == 404
+    assert "case" in response.json()["error"]["message"].lower()
+
+
+def put_json_lang(client: Client, url: str, body, language: str):
+    return client.put(url, json.dumps(body), content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
