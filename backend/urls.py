@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("checklists.urls")),  # GET /api/v1/checklists/
+    path("api/v1/rectifications/", include("rectifications.api_urls")),  # the phone's answers and re-checks
     path("", include("rankings.urls")),
     path("", include("plans.urls")),
     path("", include("inspections.urls")),

@@ -10,10 +10,14 @@ class RectificationsConfig(AppConfig):
     verbose_name = _("整改")
 
     def ready(self) -> None:
+        from inspections.selectors.inspections import PACK_SECTIONS
         from inspections.signals import inspection_changed
 
+        from .pack import pack_cases
         from .services import on_inspection_changed
 
         # An inspection that starts counting opens its cases (or attaches as a recurrence); a void is noted on
         # them. Inside the writing transaction, like the stored scores (rankings/apps.py).
         inspection_changed.connect(on_inspection_changed, dispatch_uid="rectifications-open-cases")
+        # The phone's pack carries the cases to answer (responsible parties) or to re-check (inspectors).
+        PACK_SECTIONS["rectifications"] = pack_cases

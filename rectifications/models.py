@@ -228,3 +228,33 @@ class CaseEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("case events cannot be deleted")
+
+
+class CasePhoto(models.Model):
+    """A photo of an answer (after-photos) or a re-check, declared by the phone with the step and uploaded after it,
+    through the inspections' photo pipeline (inspections/photos.py): the original private, the derivatives
+    metadata-free. Declared with the step's event; the files arrive later (received_at set)."""
+
+    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="photos", verbose_name=_("整改记录"))
+    uuid = models.UUIDField(_("客户端编号"), unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    declared_bytes = models.PositiveBigIntegerField(_("声明大小"))
+    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    # Names in the photo storages (inspections/storage.py), as inspections.Photo: `original` private.
+    original = models.CharField(_("原图（内部）"), max_length=200, blank=True)
+    display = models.CharField(_("展示图"), max_length=200, blank=True)
+    thumbnail = models.CharField(_("缩略图"), max_length=200, blank=True)
+    content_type = models.CharField(_("原图类型"), max_length=50, blank=True)
+    width = models.PositiveIntegerField(_("宽"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("高"), null=True, blank=True)
+    exif_taken_at = models.DateTimeField(_("EXIF拍摄时间"), null=True, blank=True)
+    exif_lat = models.FloatField(_("EXIF纬度"), null=True, blank=True)
+    exif_lng = models.FloatField(_("EXIF经度"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("整改照片")
+        verbose_name_plural = _("整改照片")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return str(self.uuid)

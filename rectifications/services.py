@@ -356,9 +356,11 @@ def case_recheck_schedule(*, case: RectificationCase, by: AbstractBaseUser, note
 
 @transaction.atomic
 def case_recheck(*, case: RectificationCase, by: AbstractBaseUser, fixed: bool, note: str = "",
-                 client_uuid: uuid_lib.UUID | None = None, fingerprint: str = "") -> RectificationCase:
+                 client_uuid: uuid_lib.UUID | None = None, fingerprint: str = "",
+                 details: dict | None = None) -> RectificationCase:
     """An inspector re-checks the item on site. Fixed → closed (销号). Not fixed → open again with a new
-    deadline from today; a second failed re-check → escalated to the street admin (a new deadline too)."""
+    deadline from today; a second failed re-check → escalated to the street admin (a new deadline too).
+    `details`: what the phone recorded on site (its GPS fix, the number of photos), kept on the event."""
     case = _locked(case)
     outcomes = [EventKind.CLOSED, EventKind.REOPENED, EventKind.ESCALATED]
     if _replayed(case, client_uuid, fingerprint, outcomes):
@@ -371,14 +373,14 @@ def case_recheck(*, case: RectificationCase, by: AbstractBaseUser, fixed: bool, 
     if fixed:
         case.state, case.closed_at = CaseState.CLOSED, now
         case.save(update_fields=["state", "closed_at"])
-        _event(case, EventKind.CLOSED, **common)
+        _event(case, EventKind.CLOSED, details=details, **common)
         return case
     failures = case.events.filter(kind__in=[EventKind.REOPENED, EventKind.ESCALATED]).count() + 1
     case.deadline = deadline_for(now, case.severity)
     case.state = CaseState.OPEN if failures == 1 else CaseState.ESCALATED
     case.save(update_fields=["state", "deadline"])
     kind = EventKind.REOPENED if failures == 1 else EventKind.ESCALATED
-    _event(case, kind, deadline=case.deadline, details={"failed_rechecks": failures}, **common)
+    _event(case, kind, deadline=case.deadline, details={**(details or {}), "failed_rechecks": failures}, **common)
     return case
 
 

@@ -7,6 +7,7 @@ before a ranking list that contains them is published (DESIGN.md): publishing se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -136,6 +137,12 @@ def weekly_assignments(user: AbstractBaseUser, places: list, *, now: datetime) -
     ]
 
 
+# Sections that apps built on inspections add to the pack (rectifications: the cases to answer or re-check), by
+# name: each is called with the user and `now` and returns a dict merged into the pack. Registered in the apps'
+# ready(), as inspections may not import them (tests/rankings/test_layering.py).
+PACK_SECTIONS: dict[str, Callable[..., dict]] = {}
+
+
 def pack_for(user: AbstractBaseUser, *, now: datetime | None = None) -> dict:
     """Everything a phone needs to work offline for days (SYNC.md rule 8), minus `server_time`.
 
@@ -154,6 +161,7 @@ def pack_for(user: AbstractBaseUser, *, now: datetime | None = None) -> dict:
     )
     checklists = sorted((version_document(v) for v in versions), key=lambda d: (d["place_kind"], d["regime"]))
     assignments = weekly_assignments(user, places, now=now)
+    extra = {key: value for section in PACK_SECTIONS.values() for key, value in section(user, now=now).items()}
     return {
         "user": {
             "username": user.get_username(),
@@ -184,4 +192,5 @@ def pack_for(user: AbstractBaseUser, *, now: datetime | None = None) -> dict:
             "max_clock_skew_s": settings.SORTPATROL["MAX_CLOCK_SKEW_S"],
             "photo_max_bytes": settings.PHOTO_MAX_BYTES,
         },
+        **extra,
     }

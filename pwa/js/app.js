@@ -9,6 +9,7 @@ import { loadPack, placeByQr, refreshPack } from "./pack.js";
 import { CHANNEL, syncOutbox } from "./sync.js";
 import { networkBanner, syncReport, uploadedCount } from "./syncstatus.js";
 import { applyUpdate, checkForUpdate, registerWorker, updateWaiting } from "./worker.js";
+import { caseRole, showCase, showCases } from "./views/cases.js";
 import { showHistory } from "./views/history.js";
 import { shouldWarnInApp, showInAppWarning } from "./views/inapp.js";
 import { showInspection } from "./views/inspection.js";
@@ -125,7 +126,9 @@ function renderTabs() {
   if (!loggedIn) return;
   const current = window.location.hash.split("/")[1] || "places";
   const tab = (name, label, extra) => h("a", { href: `#/${name}`, "data-tab": name, "aria-current": current === name ? "page" : null }, label, extra);
-  tabs.replaceChildren(tab("places", t("places")), tab("outbox", t("outbox"), h("span", { class: "count" })), tab("history", t("history")));
+  // 整改 for a responsible party, 待复查 for inspectors (rectification cases, views/cases.js).
+  const cases = tab("cases", t(caseRole(app.pack?.data) === "case_answer" ? "casesTab" : "rechecksTab"));
+  tabs.replaceChildren(tab("places", t("places")), cases, tab("outbox", t("outbox"), h("span", { class: "count" })), tab("history", t("history")));
 }
 
 function updateOffer() {
@@ -165,6 +168,8 @@ async function route() {
   if (name === "login") return showLogin(app);
   if (name === "outbox") return showOutbox(app);
   if (name === "history") return showHistory(app);
+  if (name === "cases") return showCases(app);
+  if (name === "case" && param) return showCase(app, param);
   return showPlaces(app);
 }
 

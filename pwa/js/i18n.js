@@ -82,6 +82,18 @@ const TABLE = {
     itemsRefused: "服务器拒收了这条记录：{n} 个检查项需要补答", fixRecord: "打开补答",
     refusalNotice: "服务器拒收了这条记录：请补答标红的检查项，再点“完成”重新放入待上传。",
     cannotReopen: "此手机上已没有这份检查表，无法补答。请导出待上传记录并联系管理员。",
+    // --- rectification cases (整改, issue 13): the party's answers and the inspectors' re-checks ---
+    casesTab: "整改", rechecksTab: "待复查", case_answer: "整改回复", case_recheck: "整改复查",
+    casesEmpty: "目前没有待整改的案件。", rechecksEmpty: "目前没有待复查的案件。",
+    caseDeadline: "整改期限 {d}", caseOverdue: "已逾期", caseProblems: "问题",
+    caseState_open: "待整改", caseState_answered: "已回复", caseState_recheck_due: "待复查", caseState_escalated: "已升级",
+    caseQueued: "已回复，待上传", caseSent: "已上传", recheckQueued: "已复查，待上传",
+    caseAnswer: "整改回复", caseNote: "整改情况说明", casePhotos: "整改后照片（最多 {n} 张）",
+    caseSubmit: "提交回复（放入待上传）", caseNoteRequired: "请填写整改情况说明。", caseNoteTooLong: "说明太长（最多 1000 字）。",
+    casePhotosTooMany: "最多 3 张照片。", caseNotFound: "此手机上没有这个案件，请联网更新。",
+    caseEvidenceNone: "（现场照片未经审核，暂不显示）", backToCases: "返回案件列表",
+    recheck: "复查", recheckFixed: "已整改", recheckNotFixed: "未整改", recheckVerdict: "复查结论",
+    recheckSubmit: "提交复查（放入待上传）", recheckChoose: "请选择“已整改”或“未整改”。", recheckNote: "复查说明",
   },
   en: {
     appName: "SortPatrol",
@@ -166,6 +178,18 @@ const TABLE = {
     itemsRefused: "Refused by the server: {n} item(s) need answers", fixRecord: "Open to fix",
     refusalNotice: "The server refused this record: answer the items marked in red, then tap Finish to queue it again.",
     cannotReopen: "This phone no longer has this checklist, so the record cannot be reopened. Export the outbox and tell your administrator.",
+    // --- rectification cases (整改, issue 13): the party's answers and the inspectors' re-checks ---
+    casesTab: "Cases", rechecksTab: "Re-checks", case_answer: "Case answer", case_recheck: "Case re-check",
+    casesEmpty: "No cases to fix.", rechecksEmpty: "No cases due for re-check.",
+    caseDeadline: "Fix by {d}", caseOverdue: "Overdue", caseProblems: "Problems",
+    caseState_open: "To fix", caseState_answered: "Answered", caseState_recheck_due: "Re-check due", caseState_escalated: "Escalated",
+    caseQueued: "Answered, waiting to upload", caseSent: "Uploaded", recheckQueued: "Re-checked, waiting to upload",
+    caseAnswer: "Answer", caseNote: "What was done", casePhotos: "Photos after the fix (up to {n})",
+    caseSubmit: "Send answer (queue it)", caseNoteRequired: "Say what was done.", caseNoteTooLong: "Too long (1000 characters at most).",
+    casePhotosTooMany: "3 photos at most.", caseNotFound: "This case is not on this phone: update while online.",
+    caseEvidenceNone: "(Evidence photos are not shown until reviewed)", backToCases: "Back to cases",
+    recheck: "Re-check", recheckFixed: "Fixed", recheckNotFixed: "Not fixed", recheckVerdict: "Verdict",
+    recheckSubmit: "Send re-check (queue it)", recheckChoose: "Choose Fixed or Not fixed.", recheckNote: "Re-check note",
   },
 };
 

@@ -63,8 +63,9 @@ function withSync(record, changes) {
 export function applyResponse(record, { kind, uuid, status, body, now, random = Math.random }) {
   const verdict = classify(status, kind);
   if (verdict === "ok") {
-    // The inspection PUT answers with the status body; the photo PUT nests it under `inspection`.
-    let server = body?.status ? body : body?.inspection?.status ? body.inspection : null;
+    // The inspection PUT answers with the status body; the photo PUT nests it under `inspection` (a case step's
+    // photo PUT under `step`).
+    let server = body?.status ? body : body?.inspection?.status ? body.inspection : body?.step?.status ? body.step : null;
     if (!server) {
       // A photo answer without the status body: drop that photo from the missing list ourselves.
       const previous = record.sync?.server || { status: "awaiting_photos", missing_photos: [] };

@@ -3,6 +3,7 @@
 // second runner harmless anyway. Every answer goes through the pure state machine in outbox.js.
 import { AuthRequired, apiFetch, getSession } from "./api.js";
 import { allBy, get, remove, update, writeMany } from "./db.js";
+import { isCaseRecord, stepPath, stepPhotoPath } from "./cases.js";
 import { applyResponse, expiredHistory, isDue, nextRequest } from "./outbox.js";
 
 export const CHANNEL = "sortpatrol";
@@ -18,7 +19,8 @@ function announce(message) {
 }
 
 async function sendInspection(record) {
-  return apiFetch(`/inspections/${record.uuid}/`, {
+  // A case's answer or re-check (cases.js) goes to its own idempotent PUT, by the same rules.
+  return apiFetch(isCaseRecord(record) ? stepPath(record) : `/inspections/${record.uuid}/`, {
     method: "PUT",
     // Browsers do not let fetch() set Date; the server measures the phone's clock skew from this instead.
     headers: { "Content-Type": "application/json", "X-Device-Date": new Date().toISOString() },
@@ -31,7 +33,8 @@ async function sendPhoto(record, photoUuid) {
   if (!photo) return { status: 410, body: { error: { code: "photo_lost", message: `photo ${photoUuid} missing on this device` } } };
   const form = new FormData();
   form.append("file", new Blob([photo.data], { type: photo.type }), `${photoUuid}.jpg`);
-  return apiFetch(`/inspections/${record.uuid}/photos/${photoUuid}`, { method: "PUT", body: form });
+  const path = isCaseRecord(record) ? stepPhotoPath(record, photoUuid) : `/inspections/${record.uuid}/photos/${photoUuid}`;
+  return apiFetch(path, { method: "PUT", body: form });
 }
 
 /** Stores the new sync state unless the record changed state meanwhile (e.g. deleted by the user). */

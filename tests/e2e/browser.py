@@ -23,15 +23,17 @@ CACHED_PATHS = """async () => {
 }"""
 
 
-def log_in(page, username="wang"):
+def log_in(page, username="wang", *, ready="#place-list a.place"):
+    """Logs in and waits for the pack: `ready` is what shows once it is there (a responsible party, who inspects
+    nothing, gets an empty place list: ready="#place-list-note[data-state=empty]")."""
     page.goto("/")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#place-list a.place, #login-error:not(:empty)")
+    page.wait_for_selector(f"{ready}, #login-error:not(:empty)")
     refusal = page.locator("#login-error").all_text_contents()
     assert not any(refusal), f"login of {username} refused: {refusal} (form: {page.input_value('#username')!r})"
-    page.wait_for_selector("#place-list a.place")
+    page.wait_for_selector(ready)
 
 
 def wait_for_worker(page):
@@ -114,3 +116,17 @@ def log_out(page):
     page.click("#menu #logout")
     page.click("#logout-yes")
     page.wait_for_selector("#login-form")
+
+
+def open_case(page, number: str) -> None:
+    """From the 整改 (or 待复查) tab, the case with this number."""
+    page.click("#tabs a[data-tab=cases]")
+    page.click(f"#case-list li[data-number='{number}'] a.place")
+    page.wait_for_selector("#case-heading")
+
+
+def add_case_photos(page, *photos: str) -> None:
+    """Takes the photos into the case's form (the camera input), waiting for each thumbnail."""
+    for n, photo in enumerate(photos, start=1):
+        page.set_input_files("#case-photo", str(PHOTOS / photo))
+        page.wait_for_function(f"() => document.querySelectorAll('.case-photos img').length === {n}")

@@ -131,3 +131,19 @@ def street(transactional_db):
         user = get_user_model().objects.create_user(username, password=PASSWORD)
         Profile.objects.create(user=user, role=Role.STREET_INSPECTOR, display_name=name, street=street)
     return street
+
+
+@pytest.fixture
+def case_street(street):
+    """The street with a property company managing the compound, its user zhou (物业), and a case (opened by hand
+    through the services) for item BS01 at the bin station: (street, case)."""
+    from inspections.models import PropertyCompany
+    from rectifications.services import case_open_manual
+
+    company = PropertyCompany.objects.create(code="PC-LSW", name="梨树湾物业")
+    Place.objects.filter(code="LF-01-01").update(company=company)
+    user = get_user_model().objects.create_user("zhou", password=PASSWORD)
+    Profile.objects.create(user=user, role=Role.COMPANY_USER, display_name="周物业", street=street, company=company)
+    case = case_open_manual(place=Place.objects.get(code="LF-01-01-BS01"), item_code="BS01",
+                            by=get_user_model().objects.get(username="wang"), reason="巡查发现桶身脏污")
+    return street, case

@@ -39,6 +39,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from checklists.models import PlaceKind, Regime
 from inspections.models import Inspection, Photo
 from rankings.publication import publication_draft, publication_publish, publication_review
+from rectifications.services import case_answer, case_open_manual
 from tests.plans.matrix import covert_plan, covert_task, task_change
 from tests.rankings.support import ex_answer_list
 
@@ -84,6 +85,20 @@ def _inspection_body(d: StreetData, w: World):
     })
 
 
+def _case(d: StreetData, *, answered: bool = False) -> dict:
+    """A case of 甲's compound (its property company answers it), made by the services; answered for a re-check."""
+    case = case_open_manual(place=d.good, item_code="ZZ", item_label="桶身脏污", by=d.users["admin"],
+                            reason="矩阵测试")
+    if answered:
+        case_answer(case=case, by=d.users["company_user"], note="已整改")
+    return {"id": case.pk, "uuid": str(uuid.uuid4()), "photo_uuid": str(uuid.uuid4())}
+
+
+PARTY_ONLY = (401, 404, 404, 404, 404, 404, 201, 404)  # the case's property company; a 404 for everyone else
+INSPECTORS = (401, 201, 201, 201, 201, 404, 404, 404)  # whoever inspects the place (the community's too)
+NO_STEP_YET = (401, 404, 404, 404, 404, 404, 404, 404)  # a photo of a step not received
+
+
 def _published(d: StreetData) -> dict:
     return {"pk": d.published.pk}
 
@@ -106,6 +121,16 @@ ROUTES: dict[str, tuple[Call, ...]] = {
     # Only the uploader sends photos, and only those of the manifest: a stored photo is not sent again
     "api-inspection-photo": (Call((401, 404, 404, 409, 404, 404, 404, 404), method="PUT",
                                   body=lambda d, w: ("multipart", {"file": io.BytesIO(b"not a photo")})),),
+    # Rectification cases from a phone (rectifications/api.py)
+    "api-rectifications": (Call(API_READ),),
+    "api-rectification-answer": (Call(PARTY_ONLY, method="PUT", args=_case, stores=True,
+                                      body=lambda d, w: ("json", {"note": "已清理"})),),
+    "api-rectification-answer-photo": (Call(NO_STEP_YET, method="PUT", args=_case,
+                                            body=lambda d, w: ("multipart", {"file": io.BytesIO(b"not a photo")})),),
+    "api-rectification-recheck": (Call(INSPECTORS, method="PUT", args=lambda d: _case(d, answered=True),
+                                       stores=True, body=lambda d, w: ("json", {"fixed": True})),),
+    "api-rectification-recheck-photo": (Call(NO_STEP_YET, method="PUT", args=lambda d: _case(d, answered=True),
+                                             body=lambda d, w: ("multipart", {"file": io.BytesIO(b"x")})),),
     "api-photo-original": (Call((401, 200, 200, 200, 404, 404, 404, 404), args=lambda d: {"uuid": str(d.photo.uuid)}),),
     "api-schema": (Call(ok()),),
     "api-schema-docs": (Call(ok()),),
@@ -245,7 +270,7 @@ def _send(client: Client, call: Call, url: str, d: StreetData, matrix_world: Wor
 def row_counts() -> dict[str, int]:
     """Rows of every model of the project's apps and of the logins (sessions and the cache excepted: a login
     and a throttle counter are not something a refused request stored)."""
-    labels = ("checklists", "inspections", "rankings", "plans", "auth", "token_blacklist")
+    labels = ("checklists", "inspections", "rectifications", "plans", "rankings", "auth", "token_blacklist")
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()
             if model._meta.app_label in labels}
 

@@ -30,6 +30,8 @@ from django.urls import URLPattern, get_resolver, reverse
 from checklists.models import PlaceKind, Regime
 from inspections.admin.scoping import SHARED, SUPERUSER_ONLY, ScopedChoicesMixin, StreetScopedAdmin
 from inspections.models import Place, Street
+from rectifications.models import RectificationCase
+from rectifications.services import case_answer, case_open_manual
 from tests.plans.matrix import covert_plan, covert_task, task_change
 from tests.rankings.support import Versions, ex_answer_list
 
@@ -82,6 +84,27 @@ class Probe:
     data: object = None  # callable(StreetData) -> form dict, ("json", dict) or ("multipart", dict); "inspection"
     public: bool = False
     aimed: bool = True  # False: the route takes nothing of a street (run once, as "own")
+
+
+def _case_id(answered: bool = False):
+    """A case of the street's compound, made by the services (once per test); answered for a re-check."""
+    def made(d: StreetData) -> int:
+        case = RectificationCase.objects.filter(place=d.good, item_code="ZZ").first()
+        if case is None:
+            case = case_open_manual(place=d.good, item_code="ZZ", item_label="桶身脏污", by=d.users["admin"],
+                                    reason="矩阵测试")
+            if answered:
+                case_answer(case=case, by=d.users["company_user"], note="已整改")
+        return case.pk
+    return made
+
+
+def _new_uuid(d: StreetData) -> str:
+    return str(uuid.uuid4())
+
+
+CASE_STEP = {"id": _case_id(), "uuid": _new_uuid, "photo_uuid": _new_uuid}
+RECHECK_STEP = {**CASE_STEP, "id": _case_id(answered=True)}
 
 
 def _pub(attr):
@@ -147,6 +170,15 @@ ROUTES: dict[str, tuple[Probe, ...]] = {
     "api-inspection-photo": (Probe(method="PUT", reach=NOBODY, data=lambda d: ("multipart", {
         "file": io.BytesIO(b"not a photo")})),),
     "api-photo-original": (Probe(kwargs={"uuid": lambda d: str(d.photo.uuid)}),),
+    "api-rectifications": (SELF,),
+    "api-rectification-answer": (Probe(method="PUT", reach=frozenset({"company_user"}), success=201, kwargs=CASE_STEP,
+                                       data=lambda d: ("json", {"note": "已清理"})),),
+    "api-rectification-answer-photo": (Probe(method="PUT", reach=NOBODY, kwargs=CASE_STEP, data=lambda d: (
+        "multipart", {"file": io.BytesIO(b"not a photo")})),),
+    "api-rectification-recheck": (Probe(method="PUT", reach=INSPECTORS, success=201, kwargs=RECHECK_STEP,
+                                        data=lambda d: ("json", {"fixed": True})),),
+    "api-rectification-recheck-photo": (Probe(method="PUT", reach=NOBODY, kwargs=RECHECK_STEP, data=lambda d: (
+        "multipart", {"file": io.BytesIO(b"not a photo")})),),
     "api-schema": (STATIC,),
     "api-schema-docs": (STATIC,),
     "api-auth-token": (Probe(method="POST", reach=NOBODY, other="hide", aimed=False, data=lambda d: ("json", {})),),

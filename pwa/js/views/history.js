@@ -39,7 +39,7 @@ export async function showHistory(app) {
   const cacheKey = `history:${username}`;
   const list = h("ul", { class: "list", id: "history-list" });
   const draw = async (serverItems) => {
-    const localDone = (await allBy("records", "owner", username)).filter((r) => r.state === "done");
+    const localDone = (await allBy("records", "owner", username)).filter((r) => r.state === "done" && !r.kind);  // inspections, not case steps
     const entries = mergeHistory(localDone, serverItems);
     list.replaceChildren(...(entries.length ? entries.map(row) : [h("li", { class: "muted" }, t("historyEmpty"))]));
   };
