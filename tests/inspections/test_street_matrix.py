@@ -30,6 +30,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from checklists.models import PlaceKind, Regime
 from inspections.admin.scoping import SHARED, SUPERUSER_ONLY, ScopedChoicesMixin, StreetScopedAdmin
 from inspections.models import Place, Street
+from rectifications.models import RectificationCase
 from tests.rankings.support import Versions, ex_answer_list
 
 from .two_streets import ROLES, StreetData, World, assert_no_leak, snapshot, text_of, walk
@@ -85,6 +86,10 @@ class Probe:
 
 def _pub(attr):
     return lambda d: getattr(d, attr).pk
+
+
+def _case(d: StreetData) -> int:
+    return RectificationCase.objects.filter(street=d.street).order_by("pk").first().pk
 
 
 STATIC = Probe(reach=NOBODY, other="hide", aimed=False)  # pages without street data: nothing may leak
@@ -190,6 +195,19 @@ ROUTES: dict[str, tuple[Probe, ...]] = {
                                                    "period": "2026-05"}),),
     "staff-ranking-photo-withdraw": (Probe(method="POST", reach=ADMINS, success=302, kwargs={
         "pk": _pub("published"), "photo_id": lambda d: d.photo.pk}, data=lambda d: {"reason": "误选"}),),
+    # The case desk (整改台账); a notice also for the company responsible
+    "staff-cases": (Probe(other="hide", aimed=False),),
+    "staff-cases-export": (Probe(other="hide", aimed=False),),
+    "staff-case": (Probe(kwargs={"pk": _case}),),
+    "staff-case-notice": (Probe(reach=STAFF | {"company_user"}, kwargs={"pk": _case}),),
+    "staff-party-notice": (Probe(reach=STAFF | {"company_user"}, kwargs={"party": lambda d: "company",
+                                                                          "pk": lambda d: d.company.pk}),),
+    "staff-case-withdraw": (Probe(method="POST", reach=ADMINS, success=302, kwargs={"pk": _case},
+                                  data=lambda d: {"reason": "误报"}),),
+    "staff-case-release": (Probe(method="POST", reach=ADMINS, success=302, kwargs={"pk": _case},
+                                 data=lambda d: {"reason": "急需整改"}),),
+    "staff-case-open": (Probe(method="POST", reach=ADMINS, success=302, data=lambda d: {
+        "place": d.good.code, "item_code": "ZZ1", "item_label": "手工发现的问题", "reason": "巡查发现"}),),
     # The PWA and its files
     "app-shell": (STATIC,),
     "app-qr": (STATIC,),
