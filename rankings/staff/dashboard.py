@@ -1,4 +1,5 @@
-"""Staff dashboard: overdue rectification cases first, schedule coverage, flags to review, and a place's score history as a small SVG chart."""
+"""Staff dashboard: overdue rectification cases first, schedule coverage, flags to review, and a place's score
+history as a small SVG chart."""
 
 from __future__ import annotations
 
