@@ -37,6 +37,11 @@ def _int(raw: str | None) -> int | None:
         return None
 
 
+def _text(data: QueryDict, name: str) -> str:
+    """A form's text without NUL characters, which PostgreSQL cannot store or compare (never a 500)."""
+    return data.get(name, "").replace("\x00", "")
+
+
 def ledger_filter(query: QueryDict) -> LedgerFilter:
     return LedgerFilter(community=_int(query.get("community")), company=_int(query.get("company")),
                         state=query.get("state", ""), overdue=query.get("overdue") == "1")
@@ -114,13 +119,13 @@ def admin_action(action: Callable[[HttpRequest, RectificationCase], None]) -> Ca
 
 @admin_action
 def withdraw(request: HttpRequest, case: RectificationCase) -> None:
-    case_withdraw(case=case, by=request.user, reason=request.POST.get("reason", ""))
+    case_withdraw(case=case, by=request.user, reason=_text(request.POST, "reason"))
     messages.success(request, _("已撤案"))
 
 
 @admin_action
 def release(request: HttpRequest, case: RectificationCase) -> None:
-    case_release(case=case, by=request.user, reason=request.POST.get("reason", ""))
+    case_release(case=case, by=request.user, reason=_text(request.POST, "reason"))
     messages.success(request, _("已公开给责任方"))
 
 
@@ -131,14 +136,14 @@ def open_manual(request: HttpRequest) -> HttpResponse:
     is a 400 page saying why (a place of another street is "no such place", as a typo is)."""
     if not is_street_admin(request.user):
         raise PermissionDenied
-    code = request.POST.get("place", "").strip()
+    code = _text(request.POST, "place").strip()
     place = Place.objects.filter(street__in=staff_streets(request.user), code=code).first() if code else None
-    item_code = request.POST.get("item_code", "").strip()[:16]
+    item_code = _text(request.POST, "item_code").strip()[:16]
     if place is None or not item_code:
         return _refused(request, _("请填写本街道的点位编码和检查项编号。"))
     try:
         case = case_open_manual(place=place, item_code=item_code, by=request.user,
-                                reason=request.POST.get("reason", ""), item_label=request.POST.get("item_label", ""))
+                                reason=_text(request.POST, "reason"), item_label=_text(request.POST, "item_label"))
     except DomainError as exc:
         return _refused(request, exc.message)
     messages.success(request, _("已立案：%(number)s") % {"number": case.number})

@@ -141,6 +141,8 @@ def test_an_admin_withdraws_a_case_with_a_reason(ledger_world):
     event = case.events.get(kind=EventKind.WITHDRAWN)
     assert event.actor == ledger_world.users["admin"] and event.note == "责任方认定有误"
 
+    nul = client.post(f"/staff/cases/{case_at(ledger_world.u).pk}/withdraw/", {"reason": "\x00"}, follow=True)
+    assert "撤案必须填写原因" in nul.content.decode()
     again = client.post(f"/staff/cases/{case.pk}/withdraw/", {"reason": "再撤"}, follow=True)
     assert "不能撤案" in again.content.decode() and case.events.filter(kind=EventKind.WITHDRAWN).count() == 1
 
@@ -184,7 +186,8 @@ def test_an_admin_releases_a_covert_case_into_the_audit_log(ledger_world):
     {"place": "S1-X", "item_code": "Q9", "reason": "r"},  # no such item and no label
     {"place": "S1-X", "item_code": "A", "reason": ""},
     {"place": "S1-Z", "item_code": "A", "item_label": "x" * 5000, "reason": "r"},  # A is live there already
-    {"place": "S1-Z\x00", "item_code": "\x00", "reason": "r"},
+    {"place": "S1-Z\x00", "item_code": "\x00", "reason": "r"},  # NUL: PostgreSQL takes none
+    {"place": "S1-Y", "item_code": "Q9", "item_label": "\x00", "reason": "\x00"},
 ])
 def test_opening_by_hand_refuses_bad_input_with_a_400_and_stores_nothing(ledger_world, form):
     before = (RectificationCase.objects.count(), CaseEvent.objects.count())
