@@ -32,6 +32,7 @@ from rankings.lists import feeding_inspections
 from rankings.models import RankingPublication
 from rankings.publication import publication_draft, publication_publish, publication_review
 from rankings.scores import scores_rebuild
+from rectifications.demo import demo_cases_seed
 
 DEVICE = "demo-history"
 SEED = 20230601
@@ -230,4 +231,8 @@ def demo_history_seed(*, street_code: str = "LF", now: dt.datetime | None = None
     for quarter in sorted({quarter_of_month(m) for m in full_months}):
         if set(months_of_quarter(quarter)) <= set(full_months):
             _publish(street, "quarter", quarter, admin, rng, photos=True)
+    # After the lists: their publication released the covert inspections of past months (not this month's).
+    company = users.filter(profile__role=Role.COMPANY_USER, profile__street=street).order_by("pk").first()
+    demo_cases_seed(street=street, now=now, people={"admin": admin, "inspector": uploader, "company": company},
+                    scene=lambda: _scene_jpeg(rng))
     return len(built)

@@ -1,4 +1,5 @@
-"""Staff dashboard: schedule coverage, flags to review, and a place's score history as a small SVG chart."""
+"""Staff dashboard: overdue rectification cases first, schedule coverage, flags to review, and a place's score
+history as a small SVG chart."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from checklists.periods import PERIOD_REGIME, PeriodKind, period_of, previous_pe
 from inspections.models import Place
 from inspections.scopes import places_visible_to
 from inspections.selectors.coverage import coverage_for, flagged_inspections
+from rectifications.ledger import overdue_summary
 
 from ..lists import list_places, list_scores
 from ..models import PlaceScore
@@ -33,6 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     chosen = next((s for s in streets if str(s.pk) == request.GET.get("street")), streets[0] if streets else None)
     context = {"title": _("工作台"), "streets": streets, "street": chosen}
     if chosen is not None:
+        context["cases"] = overdue_summary(street=chosen, now=now)  # overdue cases first (issue 13)
         context["coverage"] = coverage_for(street=chosen, moment=now)
         context["flagged"] = flagged_inspections(street=chosen, since=now - dt.timedelta(days=31))
         context["periods"] = {k: period_label(k, period_of(k, now)) for k in PeriodKind.values}

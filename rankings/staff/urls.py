@@ -1,7 +1,7 @@
 """Desk pages for street staff (session login): the dashboard, rankings, publication and exports."""
 
 from django.contrib.auth.views import LogoutView
-from django.urls import path
+from django.urls import include, path
 
 from . import dashboard, rankings
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="staff-dashboard"),
     # The admin's logout turns away desk-only staff (no is_staff): the desk pages have their own (POST only).
     path("logout/", LogoutView.as_view(next_page="admin:login"), name="staff-logout"),
+    path("cases/", include("rectifications.staff.urls")),  # the case ledger and notices (整改)
     path("places/<int:pk>/history/", dashboard.place_history, name="staff-place-history"),
     path("rankings/", rankings.publication_list, name="staff-rankings"),
     path("rankings/draft/", rankings.draft_create, name="staff-ranking-draft"),

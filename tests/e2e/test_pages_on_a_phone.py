@@ -15,6 +15,7 @@ from inspections.models import Place
 from rankings.demo import demo_history_seed
 from rankings.models import RankingPublication
 from rankings.publication import publication_draft
+from rectifications.models import RectificationCase
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "phone-2026-secret"
@@ -35,7 +36,8 @@ def demo():
     draft = publication_draft(street=october.street, period_kind="month", period="2026-10",
                               user=users.get(username="admin"))
     compound = Place.objects.filter(kind="compound").order_by("code").first()
-    return {"october": october, "draft": draft, "compound": compound}
+    case = RectificationCase.objects.exclude(state="withdrawn").filter(covert=False).order_by("pk").first()
+    return {"october": october, "draft": draft, "compound": compound, "case": case}
 
 
 def page_width(page, url: str) -> int:
@@ -68,6 +70,9 @@ def test_desk_pages_fit_a_phone(phone, demo):
     page.wait_for_url("**/admin/login/")
     log_in(page, "admin", "/staff/")
     widths[f"/staff/rankings/{demo['draft'].pk}/"] = page_width(page, f"/staff/rankings/{demo['draft'].pk}/")
+    case = demo["case"].pk  # the case desk, with the admin's forms, and a notice
+    for url in ("/staff/cases/", f"/staff/cases/{case}/", f"/staff/cases/{case}/notice/"):
+        widths[url] = page_width(page, url)
     print(widths)  # noqa: T201 (the measurement)
     assert all(width <= WIDTH for width in widths.values()), widths
 

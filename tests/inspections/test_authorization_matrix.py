@@ -39,6 +39,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from checklists.models import PlaceKind, Regime
 from inspections.models import Inspection, Photo
 from rankings.publication import publication_draft, publication_publish, publication_review
+from rectifications.models import RectificationCase
 from rectifications.services import case_answer, case_open_manual
 from tests.plans.matrix import covert_plan, covert_task, task_change
 from tests.rankings.support import ex_answer_list
@@ -105,6 +106,14 @@ def _published(d: StreetData) -> dict:
 
 def _draft(d: StreetData) -> dict:
     return {"pk": d.draft.pk}
+
+
+def _case(d: StreetData) -> dict:
+    """The street's case from its May covert inspection (released by May's published list)."""
+    return {"pk": RectificationCase.objects.filter(street=d.street).order_by("pk").first().pk}
+
+
+CASE_NOTICE = (LOGIN, 200, 200, 200, 404, 404, 200, 404)  # staff, and the company responsible; others: no such case
 
 
 ROUTES: dict[str, tuple[Call, ...]] = {
@@ -195,6 +204,19 @@ ROUTES: dict[str, tuple[Call, ...]] = {
              body=lambda d, w: task_change(d)),
     ),
     "public-draw": (Call(ok(), args=lambda d: {"pk": covert_plan(d).draw.pk}),),
+    # The case desk (整改台账): street staff; actions by street admins; a notice also for the company responsible
+    "staff-cases": (Call(STAFF_PAGE_UNAIMED),),
+    "staff-cases-export": (Call(STAFF_PAGE_UNAIMED),),
+    "staff-case": (Call(STAFF_PAGE, args=_case),),
+    "staff-case-notice": (Call(CASE_NOTICE, args=_case),),
+    "staff-party-notice": (Call(CASE_NOTICE, args=lambda d: {"party": "company", "pk": d.company.pk}),),
+    "staff-case-withdraw": (Call(PUBLISHER, method="POST", args=_case, stores=True,
+                                 body=lambda d, w: {"reason": "误报"}),),
+    "staff-case-release": (Call(PUBLISHER, method="POST", args=_case, stores=True,
+                                body=lambda d, w: {"reason": "急需整改"}),),
+    # a place of another street is "no such place" (400), as a typo is
+    "staff-case-open": (Call((LOGIN, 302, 302, 403, 403, 403, 403, 400), method="POST", stores=True, body=lambda d, w: {
+        "place": d.good.code, "item_code": "ZZ1", "item_label": "手工发现的问题", "reason": "巡查发现"}),),
     # The PWA: its shell and files, the same for everyone (the data comes through the API)
     "app-shell": (Call(ok()),),
     "app-qr": (Call(ok()),),

@@ -111,6 +111,10 @@ def _pub(attr):
     return lambda d: getattr(d, attr).pk
 
 
+def _case(d: StreetData) -> int:
+    return RectificationCase.objects.filter(street=d.street).order_by("pk").first().pk
+
+
 STATIC = Probe(reach=NOBODY, other="hide", aimed=False)  # pages without street data: nothing may leak
 SELF = Probe(reach=PROFILED, other="hide", aimed=False)  # about the caller only
 PUBLIC = Probe(reach=frozenset(WHO), public=True, aimed=False)  # published: for everyone, whatever the street
@@ -237,6 +241,19 @@ ROUTES: dict[str, tuple[Probe, ...]] = {
         Probe(method="POST", reach=ADMINS, success=302, kwargs={"pk": lambda d: covert_task(d).pk}, data=task_change),
     ),
     "public-draw": (Probe(reach=frozenset(WHO), public=True, kwargs={"pk": lambda d: covert_plan(d).draw.pk}),),
+    # The case desk (整改台账); a notice also for the company responsible
+    "staff-cases": (Probe(other="hide", aimed=False),),
+    "staff-cases-export": (Probe(other="hide", aimed=False),),
+    "staff-case": (Probe(kwargs={"pk": _case}),),
+    "staff-case-notice": (Probe(reach=STAFF | {"company_user"}, kwargs={"pk": _case}),),
+    "staff-party-notice": (Probe(reach=STAFF | {"company_user"}, kwargs={"party": lambda d: "company",
+                                                                          "pk": lambda d: d.company.pk}),),
+    "staff-case-withdraw": (Probe(method="POST", reach=ADMINS, success=302, kwargs={"pk": _case},
+                                  data=lambda d: {"reason": "误报"}),),
+    "staff-case-release": (Probe(method="POST", reach=ADMINS, success=302, kwargs={"pk": _case},
+                                 data=lambda d: {"reason": "急需整改"}),),
+    "staff-case-open": (Probe(method="POST", reach=ADMINS, success=302, data=lambda d: {
+        "place": d.good.code, "item_code": "ZZ1", "item_label": "手工发现的问题", "reason": "巡查发现"}),),
     # The PWA and its files
     "app-shell": (STATIC,),
     "app-qr": (STATIC,),
