@@ -29,6 +29,11 @@ LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index
 CHROMIUM = "/usr/bin/chromium"
 CATEGORIES = ("performance", "accessibility", "best-practices")
 BAR = 0.95
+# Lighthouse's own advice for variable figures (docs/variability.md): run it several times and take the median. On
+# this shared 2-core machine one run of the app's page scored anywhere from 92 to 100 in performance: Total Blocking
+# Time follows the machine's load (0 to 330 ms), not the page. Each category's median is held to the bar.
+RUNS = 3
+RUNS_ON_ERROR = 3
 
 # A developer's plain `pytest` without Lighthouse skips this module and says how to install it; `make test`
 # (which installs it) sets SORTPATROL_REQUIRE_LIGHTHOUSE, and there a missing Lighthouse fails the run.
@@ -121,14 +126,30 @@ def production_site(tmp_path_factory):
     base = f"http://localhost:{port}"
     try:
         wait_until_up(f"{base}/public/", server)
+        assert_compressed(f"{base}/static/app/css/app.css")
         yield {"url": base, **found}
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def assert_compressed(url: str) -> None:
+    """WhiteNoise answers with collectstatic's compressed copy (as production does), not the file itself."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.headers.get("Content-Encoding") in ("br", "gzip"), dict(answer.headers)
 
 
 def lighthouse(url: str, headers: dict[str, str] | None = None) -> dict:
-    """Lighthouse's report (JSON) on `url`, mobile form factor (its default) with simulated throttling."""
+    """Lighthouse's report (JSON) on `url`, mobile form factor (its default: a mid-range phone on slow 4G).
+
+    Throttling stays Lighthouse's default, simulated (it loads the page unthrottled and computes the timings of the
+    slow phone from the trace): applied throttling (devtools) slows the already loaded machine down further and
+    scored the app lower and no steadier (91, 98 against 99, 100 in the same minutes)."""
     command = [
         node(), str(LIGHTHOUSE_CLI), url, "--quiet", "--output=json", "--output-path=stdout",
         f"--only-categories={','.join(CATEGORIES)}",
@@ -136,10 +157,18 @@ def lighthouse(url: str, headers: dict[str, str] | None = None) -> dict:
     ]
     if headers:
         command.append(f"--extra-headers={json.dumps(headers)}")
-    done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, f"Lighthouse failed on {url}:\n{done.stderr[-3000:]}"
-    return json.loads(done.stdout)
+    errors = []
+    for _attempt in range(RUNS_ON_ERROR):
+        done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True,
+                              timeout=300)
+        if done.returncode == 0:
+            return json.loads(done.stdout)
+        errors.append(done.stderr[-2000:])
+        # Lighthouse's own failures (e.g. NO_NAVSTART: "something went wrong with recording the trace") ask to run
+        # it again; a score under the bar is not one of them and is never retried.
+        if "Please run Lighthouse again" not in done.stderr:
+            break
+    raise AssertionError(f"Lighthouse failed on {url}:\n" + "\n---\n".join(errors))
 
 
 def failing_audits(report: dict, category: str) -> list[str]:
@@ -163,11 +192,16 @@ def test_lighthouse_scores_at_least_95(production_site, page):
         "staff dashboard": (f"{site['url']}/staff/", {"Cookie": f"sessionid={site['session']}"}),
     }[page]
 
-    report = lighthouse(url, headers)
+    reports = [lighthouse(url, headers) for _ in range(RUNS)]
 
-    assert report["finalDisplayedUrl"] == url, f"{url} went to {report['finalDisplayedUrl']} (not logged in?)"
-    scores = {category: report["categories"][category]["score"] for category in CATEGORIES}
-    print(f"Lighthouse {page} ({url}): " + ", ".join(f"{c} {round(s * 100)}" for c, s in scores.items()))  # noqa: T201
-    below = [c for c, s in scores.items() if s is None or s < BAR]
-    assert not below, f"{page}: under {round(BAR * 100)}:\n" + "\n".join(
-        f"  {c} {scores[c]}:\n" + "\n".join(failing_audits(report, c)) for c in below)
+    for report in reports:
+        assert report["finalDisplayedUrl"] == url, f"{url} went to {report['finalDisplayedUrl']} (not logged in?)"
+    reports.sort(key=lambda report: report["categories"]["performance"]["score"] or 0)
+    median = reports[RUNS // 2]  # the run with the median performance score: its figures and its audits
+    runs = {c: [report["categories"][c]["score"] for report in reports] for c in CATEGORIES}
+    print(f"Lighthouse {page} ({url}), median of {RUNS} runs: " + ", ".join(  # noqa: T201
+        f"{c} {round(median['categories'][c]['score'] * 100)} (runs {sorted(round(s * 100) for s in runs[c])})"
+        for c in CATEGORIES))
+    below = [c for c in CATEGORIES if sorted(runs[c])[RUNS // 2] < BAR]
+    assert not below, f"{page}: under {round(BAR * 100)} (median of {RUNS} runs):\n" + "\n".join(
+        f"  {c} {runs[c]}:\n" + "\n".join(failing_audits(median, c)) for c in below)
