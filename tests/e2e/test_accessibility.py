@@ -188,6 +188,7 @@ def test_every_staff_page(desk, axe_phone):
         assert page.goto(url).status == 200, url
         screens.check(screen, known=ADMIN_INLINE_HEADERS if url.startswith("/admin/") else ())
     page.goto(f"/staff/rankings/{draft.pk}/")
+    assert page.locator("form[action$='/review/']").count(), "the draft shows no black-list entry to review"
     page.fill("form[action$='/publish/'] input[name=reason]", "复核后修订")
     page.click("form[action$='/publish/'] button")
     page.wait_for_selector("p.msg")  # refused: black-list entries are not reviewed yet
