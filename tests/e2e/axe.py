@@ -11,10 +11,11 @@ from pathlib import Path
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 
 # axe's default rules: WCAG 2.0 / 2.1 A and AA, and its best practices (landmarks, one main, a level-one heading,
-# heading order, empty table headers...). Not its rules that are off by default: experimental ones, AAA contrast,
-# and WCAG 2.2's target size, which the app meets anyway (48 px targets) but Django's admin filter lists do not.
-RUN_AXE = """async ([known]) => {
-  const results = await axe.run(document, {resultTypes: ["violations"]});
+# heading order, empty table headers...); not those off by default (experimental ones, AAA contrast), except WCAG
+# 2.2's target size (24 px), which our own pages are held to (the PWA's targets are 48 px). Django's admin is not:
+# its filter lists and date links are lines of small text links (`target_size=False`).
+RUN_AXE = """async ([known, targetSize]) => {
+  const results = await axe.run(document, {resultTypes: ["violations"], rules: {"target-size": {enabled: targetSize}}});
   const isKnown = (rule, node) => known.some(([id, container]) =>
     id === rule && document.querySelector(node.target[0])?.closest(container));
   return results.violations.map((v) => ({...v, nodes: v.nodes.filter((n) => !isKnown(v.id, n))}))
@@ -26,12 +27,12 @@ RUN_AXE = """async ([known]) => {
 }"""
 
 
-def violations(page, known: tuple[tuple[str, str], ...] = ()) -> list[dict]:
+def violations(page, known: tuple[tuple[str, str], ...] = (), target_size: bool = True) -> list[dict]:
     """axe's violations on the page as it is now, less the `known` ones: (rule id, CSS selector of the container of
     the elements it is known for); each use says why it cannot be fixed."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE_SOURCE)
-    return page.evaluate(RUN_AXE, [[list(pair) for pair in known]])
+    return page.evaluate(RUN_AXE, [[list(pair) for pair in known], target_size])
 
 
 def report(found: dict[str, list[dict]]) -> str:
@@ -58,8 +59,8 @@ class Screens:
         self.page = page
         self.found: dict[str, list[dict]] = {}
 
-    def check(self, screen: str, known: tuple[tuple[str, str], ...] = ()) -> None:
-        self.found[screen] = violations(self.page, known)
+    def check(self, screen: str, known: tuple[tuple[str, str], ...] = (), target_size: bool = True) -> None:
+        self.found[screen] = violations(self.page, known, target_size)
 
     def assert_none(self) -> None:
         assert self.found, "no screen was checked"
