@@ -30,10 +30,13 @@ CHROMIUM = "/usr/bin/chromium"
 CATEGORIES = ("performance", "accessibility", "best-practices")
 BAR = 0.95
 # Lighthouse's own advice for variable figures (docs/variability.md): run it several times and take the median. On
-# this shared 2-core machine one run of the app's page scored anywhere from 92 to 100 in performance: Total Blocking
-# Time follows the machine's load (0 to 330 ms), not the page. Each category's median is held to the bar.
+# this shared 2-core machine (load average 6–8 from other work) one run of a page scored anywhere from 80 to 100 in
+# performance: Total Blocking Time follows the machine's load (0 to 430 ms on the public list, a page of 134
+# elements and almost no script, where Chromium's layout of CJK text with fallback fonts takes the time), not the
+# page. Each category's median is held to the bar.
 RUNS = 3
 RUNS_ON_ERROR = 3
+WORKERS = 2  # gunicorn's
 
 # A developer's plain `pytest` without Lighthouse skips this module and says how to install it; `make test`
 # (which installs it) sets SORTPATROL_REQUIRE_LIGHTHOUSE, and there a missing Lighthouse fails the run.
@@ -119,7 +122,7 @@ def production_site(tmp_path_factory):
     found = json.loads(manage(env, "shell", "-c", SESSION_AND_PAGES).strip().splitlines()[-1])
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "backend.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+        [sys.executable, "-m", "gunicorn", "backend.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
          "--log-level", "warning"],
         cwd=ROOT, env=env)
     # localhost, not 127.0.0.1: a secure context without TLS, as the service worker needs.
@@ -142,6 +145,14 @@ def assert_compressed(url: str) -> None:
     request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})
     with urllib.request.urlopen(request, timeout=10) as answer:
         assert answer.headers.get("Content-Encoding") in ("br", "gzip"), dict(answer.headers)
+
+
+def warm_up(url: str, headers: dict[str, str] | None) -> None:
+    """A few requests first, so that gunicorn's workers have loaded the page's code, templates and translations, as
+    on a site in service: a worker's first request for a page took 850 ms where the next took 50–150 ms."""
+    for _ in range(WORKERS * 2):
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as answer:
+            assert answer.status == 200, url
 
 
 def lighthouse(url: str, headers: dict[str, str] | None = None) -> dict:
@@ -192,6 +203,7 @@ def test_lighthouse_scores_at_least_95(production_site, page):
         "staff dashboard": (f"{site['url']}/staff/", {"Cookie": f"sessionid={site['session']}"}),
     }[page]
 
+    warm_up(url, headers)
     reports = [lighthouse(url, headers) for _ in range(RUNS)]
 
     for report in reports:
@@ -203,5 +215,11 @@ def test_lighthouse_scores_at_least_95(production_site, page):
         f"{c} {round(median['categories'][c]['score'] * 100)} (runs {sorted(round(s * 100) for s in runs[c])})"
         for c in CATEGORIES))
     below = [c for c in CATEGORIES if sorted(runs[c])[RUNS // 2] < BAR]
+    # The host's speed as Lighthouse measured it (its benchmark index; under 1000 it warns that the CPU is slower
+    # than it expects, and the simulated phone is slowed down by as much): a failure says whether the page or the
+    # machine was slow.
+    host = [(report["environment"]["benchmarkIndex"], report.get("runWarnings", [])) for report in reports]
     assert not below, f"{page}: under {round(BAR * 100)} (median of {RUNS} runs):\n" + "\n".join(
-        f"  {c} {runs[c]}:\n" + "\n".join(failing_audits(median, c)) for c in below)
+        f"  {c} {runs[c]}:\n" + "\n".join(failing_audits(median, c)) for c in below) + "\n" + "\n".join(
+        f"  host benchmark index {index:.0f}" + "".join(f"; {warning}" for warning in warnings)
+        for index, warnings in host)
