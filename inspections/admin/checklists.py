@@ -26,13 +26,14 @@ from checklists.models import Checklist, ChecklistVersion, Item, VersionLocked
 from checklists.selectors import version_export
 
 from .scoping import SHARED, ScopedInlineMixin, StreetScopedAdmin
+from .tabular import LabelledTabularInline
 
 
 def _is_draft(version: ChecklistVersion | None) -> bool:
     return version is None or version.state == ChecklistVersion.State.DRAFT
 
 
-class ItemInline(ScopedInlineMixin, admin.TabularInline):
+class ItemInline(ScopedInlineMixin, LabelledTabularInline):
     model = Item
     extra = 0
     fields = (

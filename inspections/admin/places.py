@@ -32,6 +32,7 @@ from inspections.services.places_import import (
 )
 
 from .scoping import ScopedInlineMixin, StreetScopedAdmin, scope_for
+from .tabular import LabelledTabularInline
 
 
 @admin.register(Street)
@@ -132,7 +133,7 @@ def _form_for(kind: str | None, kinds: tuple[str, ...] = ()) -> type[PlaceForm]:
     return type("PlaceForm", (PlaceForm,), attrs)
 
 
-class BinStationInline(ScopedInlineMixin, admin.TabularInline):
+class BinStationInline(ScopedInlineMixin, LabelledTabularInline):
     model = BinStation
     fk_name = "parent"
     form = _form_for(PlaceKind.BIN_STATION)

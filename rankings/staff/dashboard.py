@@ -64,8 +64,9 @@ def score_history(place: Place, kind: str, now: dt.datetime) -> list[dict]:
     return points
 
 
-def history_svg(points: list[dict], width: int = 360, height: int = 120) -> SafeString:
-    """A line over 0–100 points; gaps where the place was not inspected; vetoed periods in black."""
+def history_svg(points: list[dict], name: str, width: int = 360, height: int = 120) -> SafeString:
+    """A line over 0–100 points; gaps where the place was not inspected; vetoed periods in black. `name` is what a
+    screen reader says for the picture (the table under it has the figures)."""
     pad, n = 18, max(len(points) - 1, 1)
 
     def xy(i: int, tenths: int) -> tuple[str, str]:
@@ -97,8 +98,9 @@ def history_svg(points: list[dict], width: int = 360, height: int = 120) -> Safe
          ((v, height - pad - v * 10 * (height - 2 * pad) / 1000) for v in (60, 80, 90, 100))),
     )
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img">{}{}{}</svg>',
-        width, height, width, height, grid, lines, dots,
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
+        'aria-label="{}">{}{}{}</svg>',
+        width, height, width, height, name, grid, lines, dots,
     )
 
 
@@ -109,5 +111,6 @@ def place_history(request: HttpRequest, pk: int) -> HttpResponse:
     charts = []
     for kind, label in PeriodKind.choices:
         points = score_history(place, kind, now)
-        charts.append({"kind": kind, "label": label, "points": points, "svg": history_svg(points)})
+        charts.append({"kind": kind, "label": label, "points": points, "svg": history_svg(
+            points, _("%(period)s得分走势图") % {"period": label})})
     return render_page(request, "place_history.html", {"title": place.name, "place": place, "charts": charts})

@@ -147,3 +147,30 @@ def case_street(street):
     case = case_open_manual(place=Place.objects.get(code="LF-01-01-BS01"), item_code="BS01",
                             by=get_user_model().objects.get(username="wang"), reason="巡查发现桶身脏污")
     return street, case
+
+
+@pytest.fixture
+def axe_phone(browser, live_server, server_drained):
+    """Opens phone profiles like `phone`'s (more options, e.g. a user agent, as keywords), with `bypass_csp`: the
+    accessibility tests inject axe-core as an inline script, which the app's Content-Security-Policy
+    (script-src 'self') would refuse. Only these tests use it; every other browser test runs under the real policy."""
+    contexts = []
+
+    def open_profile(**options):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="zh-CN",
+            geolocation={"latitude": 29.5630, "longitude": 106.4560, "accuracy": 10},
+            permissions=["geolocation"],
+            bypass_csp=True,
+            **PHONE,
+            **options,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_profile
+    for context in contexts:
+        context.close()

@@ -54,7 +54,8 @@ function fill(app, panel, button) {
 /** Puts the menu button into the header; the panel shows only while a user is logged in. */
 export function setUpMenu(app) {
   const button = h("button", { type: "button", id: "menu-button", class: "ghost", "aria-expanded": "false", "aria-controls": "menu", "aria-label": t("menu") }, "☰");
-  const panel = h("div", { id: "menu", class: "menu card", hidden: true });
+  // A named region, so what it shows (who is logged in, the logout question) sits in a landmark like the rest.
+  const panel = h("section", { id: "menu", class: "menu card", "aria-label": t("menu"), hidden: true });
   document.querySelector(".bar").append(button);
   document.querySelector(".bar").after(panel);
   button.addEventListener("click", () => {
@@ -87,6 +88,7 @@ export function setUpMenu(app) {
       const session = app.session;
       button.hidden = !session || Boolean(session.expired) || Boolean(session.loggedOut);
       button.setAttribute("aria-label", t("menu"));
+      panel.setAttribute("aria-label", t("menu"));
       if (button.hidden) close(button, panel);
     },
   };
