@@ -18,10 +18,11 @@ from inspections.models import Place
 from rankings.demo import demo_history_seed
 from rankings.models import RankingPublication
 from rankings.publication import publication_draft, publication_publish
+from rectifications.models import RectificationCase
 from tests.rankings.support import make_place, make_street
 
 from .axe import Screens
-from .browser import PASSWORD, PHOTOS, answer_the_rest, start_inspection
+from .browser import PASSWORD, PHOTOS, add_case_photos, answer_the_rest, log_in, log_out, open_case, start_inspection
 from .test_inapp_browser import WECHAT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -108,6 +109,35 @@ def test_every_screen_of_the_app(street, axe_phone):
     screens.assert_none()
 
 
+def test_the_case_screens(case_street, axe_phone):
+    """The responsible party's 整改 tab, a case and its answer form; the inspector's 待复查 tab and re-check form."""
+    _street, case = case_street
+    page = axe_phone()
+    screens = Screens(page)
+    log_in(page, "zhou", ready="#place-list-note[data-state=empty]")
+    page.click("#tabs a[data-tab=cases]")
+    page.wait_for_selector(f"#case-list li[data-number='{case.number}']")
+    screens.check("整改: the party's cases")
+    open_case(page, case.number)
+    page.fill("#case-note", "已清洗桶身")
+    add_case_photos(page, "gps/DSCN0010.jpg")
+    screens.check("a case with the answer form and a photo")
+    page.click("#case-submit")
+    page.wait_for_selector(f"#case-list li[data-number='{case.number}'] .case-local")
+    page.click("#tabs a[data-tab=outbox]")
+    page.wait_for_selector("#outbox-empty", timeout=60_000)
+    log_out(page)
+
+    log_in(page, "wang")
+    page.click("#tabs a[data-tab=cases]")
+    page.wait_for_selector(f"#case-list li[data-number='{case.number}']")
+    screens.check("待复查: the inspector's re-checks")
+    open_case(page, case.number)
+    page.click("#recheck-fixed")
+    screens.check("a case with the re-check form")
+    screens.assert_none()
+
+
 def test_the_in_app_browser_screen(street, axe_phone):
     page = axe_phone(user_agent=WECHAT)
     screens = Screens(page)
@@ -161,6 +191,7 @@ def test_every_staff_page(desk, axe_phone):
     page = axe_phone()
     screens = Screens(page)
     october, draft, compound = desk["october"], desk["draft"], desk["compound"]
+    case = RectificationCase.objects.filter(street=october.street, covert=False).order_by("pk").first()
     page.goto("/admin/login/?next=/staff/")
     screens.check("admin login")
     page.fill("#id_username", "admin")
@@ -179,6 +210,11 @@ def test_every_staff_page(desk, axe_phone):
         ("draft list (review and publish)", f"/staff/rankings/{draft.pk}/"),
         ("a place's history", f"/staff/places/{compound.pk}/history/"),
         ("QR labels", f"/staff/labels/{compound.code}/"),
+        ("case ledger", "/staff/cases/"),
+        ("a case", f"/staff/cases/{case.pk}/"),
+        ("a case's notice (A4)", f"/staff/cases/{case.pk}/notice/"),
+        ("plans", "/staff/plans/"),
+        ("admin: cases", "/admin/rectifications/rectificationcase/"),
         ("admin index", "/admin/"),
         ("admin: compounds", "/admin/inspections/compound/"),
         ("admin: a compound", f"/admin/inspections/compound/{compound.pk}/change/"),
