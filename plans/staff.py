@@ -9,48 +9,25 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from checklists.models import Regime
 from checklists.periods import REGIME_PERIOD, period_bounds, period_of
+from inspections.desk import staff_reader_required, street_admin_required
 from inspections.errors import DomainError
 from inspections.models import Role
-from inspections.scopes import can_inspect, is_staff_reader, role_of, streets_of
+from inspections.scopes import can_inspect, role_of, streets_of
 
 from .models import Assignment, Plan
 from .selectors import plan_coverage, plans_visible_to, task_statuses
 from .services import assignment_change, plan_build, plan_commit, plan_reveal
 
 LISTED = 36  # plans shown on the list page, newest period first
-
-
-def staff_only(view: Callable) -> Callable:
-    """Street staff (admin, street inspector); others 403, anonymous users the login page."""
-    @login_required(login_url=reverse_lazy("admin:login"))
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_staff_reader(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-    return wrapped
-
-
-def admin_only(view: Callable) -> Callable:
-    """Street admins (规建办) only: plans are their decision."""
-    @staff_only
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if role_of(request.user) != Role.ADMIN:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-    return wrapped
 
 
 def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
@@ -75,7 +52,7 @@ def _suggestions(now: dt.datetime) -> list[dict]:
     return out
 
 
-@staff_only
+@staff_reader_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     streets = list(streets_of(request.user))
     street = next((s for s in streets if str(s.pk) == request.GET.get("street")), streets[0] if streets else None)
@@ -90,7 +67,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@admin_only
+@street_admin_required
 def plan_build_view(request: HttpRequest) -> HttpResponse:
     street = get_object_or_404(streets_of(request.user), pk=_int(request.POST.get("street")))
     regime, period = request.POST.get("regime", ""), request.POST.get("period", "").strip()
@@ -105,7 +82,7 @@ def plan_build_view(request: HttpRequest) -> HttpResponse:
     return redirect("staff-plan", pk=plan.pk)
 
 
-@staff_only
+@staff_reader_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(plans_visible_to(request.user).select_related("street"), pk=pk)
     tasks = task_statuses(plan)
@@ -121,7 +98,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_action(action: Callable[..., Plan]) -> Callable:
     """A street admin's POST on one of their street's plans, calling one service; a refusal becomes a message."""
     @require_POST
-    @admin_only
+    @street_admin_required
     @wraps(action)
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         plan = get_object_or_404(plans_visible_to(request.user), pk=pk)
@@ -144,7 +121,7 @@ def _candidates(assignment: Assignment) -> list:
             if can_inspect(u, assignment.place, assignment.plan.regime)]
 
 
-@admin_only
+@street_admin_required
 def assignment_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
         Assignment.objects.select_related("plan__street", "place", "assignee"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from checklists.models import PlaceKind
 from checklists.periods import PERIOD_REGIME, PeriodKind, period_of, previous_period
+from inspections.desk import staff_reader_required
 from inspections.models import Place
 from inspections.scopes import places_visible_to
 from inspections.selectors.coverage import coverage_for, flagged_inspections
@@ -23,7 +24,7 @@ from ..lists import list_places, list_scores
 from ..models import PlaceScore
 from ..present import period_label, tenths_text
 from ..rules import Score, parse_exact, policy_for
-from .pages import render_page, staff_reader_required, streets_for
+from .pages import render_page, streets_for
 
 HISTORY_LENGTH = {PeriodKind.WEEK: 12, PeriodKind.MONTH: 12, PeriodKind.QUARTER: 6}
 

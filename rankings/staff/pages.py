@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse_lazy
 
-from inspections.models import Role, Street
-from inspections.scopes import is_staff_reader, role_of, streets_of
+from inspections.desk import is_street_admin
+from inspections.models import Street
+from inspections.scopes import streets_of
 
 
 def render_page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -21,20 +16,9 @@ def render_page(request: HttpRequest, template: str, context: dict, status: int 
     return render(request, f"rankings/staff/{template}", context, status=status)
 
 
-def staff_reader_required(view: Callable) -> Callable:
-    """Street staff (admin, street inspector) only; others get 403, anonymous users the login page."""
-    @login_required(login_url=reverse_lazy("admin:login"))
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_staff_reader(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-    return wrapped
-
-
 def can_publish(user) -> bool:
     """Publishing lists is the lead office's (规建办) decision: admins only."""
-    return role_of(user) == Role.ADMIN
+    return is_street_admin(user)
 
 
 def streets_for(user) -> QuerySet[Street]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from checklists.periods import PeriodKind, period_of
+from inspections.desk import staff_reader_required
 from inspections.models import Photo
 
 from ..exports import ledger_workbook, list_workbook
@@ -30,7 +31,7 @@ from ..publication import (
     publication_publish,
     publication_review,
 )
-from .pages import can_publish, render_page, staff_reader_required, streets_for
+from .pages import can_publish, render_page, streets_for
 
 REVIEW_INSPECTIONS = 50  # the latest feeding inspections a draft's black-list entry shows
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,15 +10,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse_lazy
 
 from inspections.models import Role, Street
 from inspections.scopes import is_staff_reader, role_of, streets_of
@@ -26,26 +20,9 @@ from inspections.scopes import is_staff_reader, role_of, streets_of
 from ..models import RectificationCase
 from ..selectors import visible_to_party
 
-login = login_required(login_url=reverse_lazy("admin:login"))
-
 
 def render_page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     return render(request, f"rectifications/staff/{template}", context, status=status)
-
-
-def staff_required(view: Callable) -> Callable:
-    """Street staff only; others get 403, anonymous users the login page."""
-    @login
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not is_staff_reader(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-    return wrapped
-
-
-def is_street_admin(user) -> bool:
-    return role_of(user) == Role.ADMIN
 
 
 def staff_streets(user) -> QuerySet[Street]:

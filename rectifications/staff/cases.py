@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from checklists.models import PlaceKind
+from inspections.desk import is_street_admin, staff_reader_required
 from inspections.errors import DomainError
 from inspections.models import Place, PropertyCompany
 
@@ -24,7 +25,7 @@ from ..ledger import LEDGER_LIMIT, LedgerFilter, case_figures, findings_of, ledg
 from ..models import CaseState, RectificationCase
 from ..selectors import visible_to_party
 from ..services import case_open_manual, case_release, case_withdraw
-from .access import is_street_admin, render_page, staff_cases, staff_required, staff_streets
+from .access import render_page, staff_cases, staff_streets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,7 +58,7 @@ def month_bounds(raw: str | None, now: dt.datetime) -> tuple[str, dt.date, dt.da
     return first.strftime("%Y-%m"), first, following - dt.timedelta(days=1)
 
 
-@staff_required
+@staff_reader_required
 def case_ledger(request: HttpRequest) -> HttpResponse:
     now, streets = timezone.now(), staff_streets(request.user)
     chosen = ledger_filter(request.GET)
@@ -73,7 +74,7 @@ def case_ledger(request: HttpRequest) -> HttpResponse:
     })
 
 
-@staff_required
+@staff_reader_required
 def case_export(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     cases = ledger_cases(streets=staff_streets(request.user), chosen=ledger_filter(request.GET), now=now)
@@ -88,7 +89,7 @@ def _case(request: HttpRequest, pk: int) -> RectificationCase:
         "released_by"), pk=pk)
 
 
-@staff_required
+@staff_reader_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     row = ledger_rows([case], timezone.now())[0]
@@ -103,7 +104,7 @@ def admin_action(action: Callable[[HttpRequest, RectificationCase], None]) -> Ca
     """A POST by a street admin on one of their street's cases: `action` calls one service; a refusal becomes
     an error message on the case's page."""
     @require_POST
-    @staff_required
+    @staff_reader_required
     @wraps(action)
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         if not is_street_admin(request.user):
@@ -130,7 +131,7 @@ def release(request: HttpRequest, case: RectificationCase) -> None:
 
 
 @require_POST
-@staff_required
+@staff_reader_required
 def open_manual(request: HttpRequest) -> HttpResponse:
     """A street admin opens a case by hand: a place of their street by its code, an item code, a reason. A refusal
     is a 400 page saying why (a place of another street is "no such place", as a typo is)."""

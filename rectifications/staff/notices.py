@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from inspections.desk import staff_login_required
 from inspections.models import Photo, Place, PropertyCompany
 from inspections.storage import derivative_storage
 
 from ..models import ENDED_STATES, RectificationCase, ResponsibleParty
 from ..selectors import visible_to_party
-from .access import company_of, login, may_read_notice, render_page, staff_cases
+from .access import company_of, may_read_notice, render_page, staff_cases
 
 NOTICE_PHOTOS = 3  # a case's notice stays on one A4 page
 
@@ -76,7 +77,7 @@ def _related(cases: QuerySet[RectificationCase]) -> QuerySet[RectificationCase]:
     return cases.select_related("street", "place", "community", "party_company", "party_place")
 
 
-@login
+@staff_login_required
 def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(_related(RectificationCase.objects.all()), pk=pk)
     if not may_read_notice(request.user, case):
@@ -87,7 +88,7 @@ def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-@login
+@staff_login_required
 def party_notice(request: HttpRequest, party: str, pk: int) -> HttpResponse:
     """All open cases of one responsible party that it may see: `party` is "company" or "place" (a unit or a
     community). Street staff see their street's; a company user only their own company's."""

@@ -108,7 +108,7 @@ def _draft(d: StreetData) -> dict:
     return {"pk": d.draft.pk}
 
 
-def _case(d: StreetData) -> dict:
+def _desk_case(d: StreetData) -> dict:
     """The street's case from its May covert inspection (released by May's published list)."""
     return {"pk": RectificationCase.objects.filter(street=d.street).order_by("pk").first().pk}
 
@@ -207,12 +207,12 @@ ROUTES: dict[str, tuple[Call, ...]] = {
     # The case desk (整改台账): street staff; actions by street admins; a notice also for the company responsible
     "staff-cases": (Call(STAFF_PAGE_UNAIMED),),
     "staff-cases-export": (Call(STAFF_PAGE_UNAIMED),),
-    "staff-case": (Call(STAFF_PAGE, args=_case),),
-    "staff-case-notice": (Call(CASE_NOTICE, args=_case),),
+    "staff-case": (Call(STAFF_PAGE, args=_desk_case),),
+    "staff-case-notice": (Call(CASE_NOTICE, args=_desk_case),),
     "staff-party-notice": (Call(CASE_NOTICE, args=lambda d: {"party": "company", "pk": d.company.pk}),),
-    "staff-case-withdraw": (Call(PUBLISHER, method="POST", args=_case, stores=True,
+    "staff-case-withdraw": (Call(PUBLISHER, method="POST", args=_desk_case, stores=True,
                                  body=lambda d, w: {"reason": "误报"}),),
-    "staff-case-release": (Call(PUBLISHER, method="POST", args=_case, stores=True,
+    "staff-case-release": (Call(PUBLISHER, method="POST", args=_desk_case, stores=True,
                                 body=lambda d, w: {"reason": "急需整改"}),),
     # a place of another street is "no such place" (400), as a typo is
     "staff-case-open": (Call((LOGIN, 302, 302, 403, 403, 403, 403, 400), method="POST", stores=True, body=lambda d, w: {
