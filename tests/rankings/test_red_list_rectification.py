@@ -2,6 +2,7 @@
 the red list, keeps its rank, and carries its open and overdue case counts (published snapshots too)."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -104,3 +105,14 @@ def test_the_published_snapshot_keeps_the_counts_and_old_snapshots_still_show(ma
             del entry["open_cases"], entry["overdue_cases"]
     shown = next(e for e in present_lists(published, photos={})[0]["entries"] if e["key"] == key)
     assert (shown["open_cases"], shown["overdue_cases"]) == (0, 0)
+
+
+def test_the_desk_page_of_a_list_shows_each_entrys_open_and_overdue_cases(may, client):
+    """§5: an entry kept off the red list shows why beside its rank: its open and overdue case counts."""
+    open_case(may["XB"], may["admin"], local(2026, 5, 11))
+    draft = publication_draft(street=may["street"], period_kind="month", period="2026-05", user=may["admin"])
+    client.force_login(may["admin"])
+    page = client.get(f"/staff/rankings/{draft.pk}/").content.decode()
+    rows = re.findall(r'<td>(\d+)</td><td>(小区\w) .*?<td class="cases" data-open="(\d+)" data-overdue="(\d+)">', page, re.S)
+    assert rows == [("1", "小区X", "1", "1"), ("2", "小区W", "0", "0"), ("3", "小区V", "0", "0"), ("4", "小区T", "0", "0")]
+    assert "整改（未结/逾期）" in page
