@@ -20,7 +20,8 @@ from rest_framework.views import APIView
 
 from inspections.api.errors import ApiError
 from inspections.api.parsers import BoundedJSONParser
-from inspections.api.serializers import ErrorSerializer
+from inspections.api.serializers import ErrorSerializer, LocationSerializer
+from inspections.models import Inspection
 from inspections.services.sync import photo_too_large
 
 from .models import CaseEvent, CasePhoto
@@ -90,21 +91,13 @@ def _distinct_photos(photos: list[dict]) -> list[dict]:
     return photos
 
 
-class AnswerInSerializer(serializers.Serializer):
+class CaseAnswerInSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=NOTE_MAX, help_text=gettext_lazy("整改情况说明"))
     photos = _photos_field()
 
     def validate(self, attrs: dict) -> dict:
         _distinct_photos(attrs["photos"])
         return attrs
-
-
-class LocationSerializer(serializers.Serializer):
-    lat = serializers.FloatField(min_value=-90, max_value=90)
-    lng = serializers.FloatField(min_value=-180, max_value=180)
-    accuracy = serializers.FloatField(min_value=0, max_value=100000, required=False, allow_null=True)
-    captured_at = serializers.DateTimeField(required=False, allow_null=True)
-    mock = serializers.BooleanField(required=False, default=False)
 
 
 class RecheckInSerializer(serializers.Serializer):
@@ -138,7 +131,7 @@ class CaseSerializer(serializers.Serializer):
 class StepStatusSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     kind = serializers.CharField()
-    status = serializers.ChoiceField(choices=["awaiting_photos", "complete"])
+    status = serializers.ChoiceField(choices=Inspection.Status.choices)  # the same two states as an inspection's
     missing_photos = serializers.ListField(child=serializers.UUIDField())
     received_at = serializers.DateTimeField()
     case = CaseSerializer()
@@ -185,13 +178,13 @@ class AnswerView(APIView):
         operation_id="rectification_answer_put",
         parameters=CASE_PATH,
         summary="The responsible party answers a case: a note and declared after-photos (idempotent by UUID)",
-        request=AnswerInSerializer,
+        request=CaseAnswerInSerializer,
         responses={200: OpenApiResponse(StepStatusSerializer, description="replay: the stored state, no write"),
                    201: StepStatusSerializer, **_errors(400, 404, 409, 413, 415)},
     )
     def put(self, request: Request, id: str, uuid: str) -> Response:  # noqa: A002 - the path's name
         case_id, client_uuid = _case_id(id), _uuid(uuid)
-        data = _validated(AnswerInSerializer, request)
+        data = _validated(CaseAnswerInSerializer, request)
         received = answer_receive(user=request.user, case_id=case_id, client_uuid=client_uuid, body=request.data,
                                   note=data["note"], photos=data["photos"])
         return Response(step_status(received.event), status=201 if received.created else 200)

@@ -16,9 +16,9 @@ from inspections.models import Inspection, Photo
 from rankings.models import PlaceScore, RankingPublication
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Rectifications came later still (it needs inspections 0013): it is not there either.
-BEFORE = [("inspections", "0011_scope_history"), ("rankings", None), ("rectifications", None)]
-LATER_APPS = ("inspections", "rankings", "rectifications")
+# Rectifications and plans came later still (they need inspections 0013 and 0015): they are not there either.
+BEFORE = [("inspections", "0011_scope_history"), ("rankings", None), ("rectifications", None), ("plans", None)]
+LATER_APPS = ("inspections", "rankings", "rectifications", "plans")
 MOVED = ("placescore", "rankingpublication")
 
 

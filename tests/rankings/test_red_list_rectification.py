@@ -113,6 +113,7 @@ def test_the_desk_page_of_a_list_shows_each_entrys_open_and_overdue_cases(may, c
     draft = publication_draft(street=may["street"], period_kind="month", period="2026-05", user=may["admin"])
     client.force_login(may["admin"])
     page = client.get(f"/staff/rankings/{draft.pk}/").content.decode()
-    rows = re.findall(r'<td>(\d+)</td><td>(小区\w) .*?<td class="cases" data-open="(\d+)" data-overdue="(\d+)">', page, re.S)
-    assert rows == [("1", "小区X", "1", "1"), ("2", "小区W", "0", "0"), ("3", "小区V", "0", "0"), ("4", "小区T", "0", "0")]
+    row = r'<td>(\d+)</td><td>(小区\w) .*?<td class="cases" data-open="(\d+)" data-overdue="(\d+)">'
+    assert re.findall(row, page, re.S) == [
+        ("1", "小区X", "1", "1"), ("2", "小区W", "0", "0"), ("3", "小区V", "0", "0"), ("4", "小区T", "0", "0")]
     assert "整改（未结/逾期）" in page
