@@ -63,17 +63,21 @@ $(LIGHTHOUSE_DIR)/node_modules/.installed: $(LIGHTHOUSE_DIR)/package-lock.json |
 
 lighthouse: venv $(LIGHTHOUSE_DIR)/node_modules/.installed
 
-# `make deps` installed WebKitGTK, `lighthouse` Lighthouse: here the absence of either is a failure, not a skip.
-test-sqlite: venv lighthouse
-	SORTPATROL_REQUIRE_WEBKIT=1 SORTPATROL_REQUIRE_LIGHTHOUSE=1 $(VENV)/bin/pytest -q
+# Run once, not on both engines: the browser tests (tests/e2e), which drive the app through the same API, and the
+# admin street matrix (every admin page for every role, ~1,400 cases; the scope rules it exercises are tested on
+# both engines by test_scopes, test_street_rules and the API authorization matrix). Everything that depends on the
+# database engine (sync, concurrency, scores, migrations) runs on both. The run-once tests are shared between the
+# two passes so that they take about as long: the SQLite pass has the browser tests (WebKit's included), the
+# PostgreSQL pass the street matrix and the Lighthouse test (which serves the app from its own SQLite database).
+ONCE_ON_POSTGRES = tests/inspections/test_street_matrix.py tests/e2e/test_lighthouse.py
+E2E_ON_SQLITE = $(filter-out $(ONCE_ON_POSTGRES),$(wildcard tests/e2e/test_*.py))
 
-# The WebKit browser test runs in the SQLite pass only: it exercises the browser, not the database.
-# Run once, on SQLite: the browser tests (tests/e2e), which drive the app through the same API, and the
-# admin street matrix (every admin page for every role, ~1,000 cases; the scope rules it exercises are tested on
-# both engines by test_scopes, test_street_rules and the API authorization matrix). Everything that depends on
-# the database engine (sync, concurrency, scores, migrations) runs on both.
-test-postgres: venv
-	VENV=$(VENV) ./.ci/with-postgres.sh $(VENV)/bin/pytest -q --ignore=tests/e2e --ignore=tests/inspections/test_street_matrix.py
+# `make deps` installed WebKitGTK, `lighthouse` Lighthouse: here the absence of either is a failure, not a skip.
+test-sqlite: venv
+	SORTPATROL_REQUIRE_WEBKIT=1 $(VENV)/bin/pytest -q $(addprefix --ignore=,$(ONCE_ON_POSTGRES))
+
+test-postgres: venv lighthouse
+	VENV=$(VENV) SORTPATROL_REQUIRE_LIGHTHOUSE=1 ./.ci/with-postgres.sh $(VENV)/bin/pytest -q $(addprefix --ignore=,$(E2E_ON_SQLITE))
 
 # The two database passes run side by side (one per core), each printing its output when it ends.
 test: venv deps lint check-migrations test-js
