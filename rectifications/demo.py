@@ -163,6 +163,9 @@ def demo_cases_seed(*, street: Street, now: dt.datetime, people: dict[str, Abstr
     covert = next((c for c in candidates if c.inspection.regime == Regime.MONTHLY_COVERT
                    and c.inspection.covert_released_at is None), None)
     pool = [c for c in candidates if c is not covert]
+    # The demo login of a property company should find its own cases on the phone (make run): its places first.
+    company_id = getattr(getattr(people.get("company"), "profile", None), "company_id", None)
+    pool.sort(key=lambda c: responsible_party(c.inspection.place)[1] != company_id)
     year = now.astimezone(local_zone()).year
     sequence = RectificationCase.objects.filter(street=street, year=year).aggregate(n=Max("sequence"))["n"] or 0
     chosen: list[tuple[RectificationCase, Script]] = []
