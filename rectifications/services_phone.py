@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid as uuid_lib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,11 +25,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.errors import PhotoRefused, PhotoTooLarge, RecordConflict, RecordInvalid, RecordNotFound
+from inspections.errors import RecordConflict, RecordInvalid, RecordNotFound
 from inspections.models import Role
-from inspections.photos import PhotoRejected, delete_stored, process_photo, store_photo
+from inspections.photos import delete_stored, store_photo
 from inspections.scopes import INSPECTING_ROLES, places_visible_to, role_of, street_q
-from inspections.services.sync import fingerprint_of
+from inspections.services.sync import fingerprint_of, photo_bytes_checked
 
 from .errors import CaseAlreadyOpen, CaseConflict, CaseError, CaseInvalid, IllegalTransition
 from .models import CaseEvent, CasePhoto, EventKind, RectificationCase, ResponsibleParty
@@ -161,7 +160,6 @@ class CasePhotoReceived:
 
 
 # The pipeline's rejections that are about the photo's size, not what it shows (as inspections.services.sync).
-_OVER_LIMITS = frozenset({"too_large", "too_many_pixels"})
 
 
 def case_photo_receive(*, user: AbstractBaseUser, case_id: int, step: str, client_uuid: uuid_lib.UUID,
@@ -176,18 +174,9 @@ def case_photo_receive(*, user: AbstractBaseUser, case_id: int, step: str, clien
     photo = CasePhoto.objects.filter(event=event, uuid=photo_uuid).first()
     if photo is None:
         raise RecordNotFound("photo_not_in_manifest", _("这张照片不在记录的照片清单中。"))
-    sha = hashlib.sha256(data).hexdigest()
-    if photo.received_at is not None:
-        if sha == photo.sha256:
-            return CasePhotoReceived(photo, created=False)
-        raise RecordConflict("photo_conflict", _("这张照片已收到，内容不同。"))
-    if sha != photo.sha256:
-        raise PhotoRefused("sha256_mismatch", _("照片内容与清单中的SHA-256不符（传输不完整？请重试）。"))
-    try:
-        processed = process_photo(data)
-    except PhotoRejected as exc:
-        refusal = PhotoTooLarge if exc.code in _OVER_LIMITS else PhotoRefused
-        raise refusal(exc.code, exc.message) from None
+    processed = photo_bytes_checked(data, sha256=photo.sha256, received=photo.received_at is not None)
+    if processed is None:
+        return CasePhotoReceived(photo, created=False)
     paths = store_photo(processed)
     try:
         with transaction.atomic():

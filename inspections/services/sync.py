@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from ..errors import PhotoRefused, PhotoTooLarge, ReasonRequired, RecordConflict, RecordInvalid, RecordNotFound
 from ..locking import retrying_when_locked
 from ..models import Answer, AuditAction, Inspection, Photo, ScopeReview
-from ..photos import PhotoRejected, delete_stored, process_photo, store_photo
+from ..photos import PhotoRejected, ProcessedPhoto, delete_stored, process_photo, store_photo
 from ..rows import RowShape, insert
 from ..scopes import scope_lapses_at
 from ..selectors.inspections import missing_photo_uuids
@@ -277,18 +277,9 @@ def photo_receive(
         raise RecordNotFound("photo_not_in_manifest", _("这张照片不在检查记录的照片清单中。"))
     if photo.refused_reason:
         raise photo_too_large()
-    sha = hashlib.sha256(data).hexdigest()
-    if photo.received_at is not None:
-        if sha == photo.sha256:
-            return PhotoReceived(photo, inspection, created=False)
-        raise RecordConflict("photo_conflict", _("这张照片已收到，内容不同。"))
-    if sha != photo.sha256:
-        raise PhotoRefused("sha256_mismatch", _("照片内容与清单中的SHA-256不符（传输不完整？请重试）。"))
-    try:
-        processed = process_photo(data)
-    except PhotoRejected as exc:
-        refusal = PhotoTooLarge if exc.code in _OVER_LIMITS else PhotoRefused
-        raise refusal(exc.code, exc.message) from None
+    processed = photo_bytes_checked(data, sha256=photo.sha256, received=photo.received_at is not None)
+    if processed is None:
+        return PhotoReceived(photo, inspection, created=False)
     paths = store_photo(processed)
     try:
         with transaction.atomic():
@@ -314,6 +305,24 @@ def photo_receive(
 
 # The pipeline's rejections (inspections/photos.py) that are about the photo's size, not what it shows.
 _OVER_LIMITS = frozenset({"too_large", "too_many_pixels"})
+
+
+def photo_bytes_checked(data: bytes, *, sha256: str, received: bool) -> ProcessedPhoto | None:
+    """The photo PUT's rules for any record's photo (SYNC.md): the same bytes again → None (a replay, nothing to
+    store); other bytes for a photo already received → 409; bytes not matching the declared SHA-256, or that do
+    not decode as a photo → refused. Otherwise the decoded photo, its derivatives made without metadata."""
+    sha = hashlib.sha256(data).hexdigest()
+    if received:
+        if sha == sha256:
+            return None
+        raise RecordConflict("photo_conflict", _("这张照片已收到，内容不同。"))
+    if sha != sha256:
+        raise PhotoRefused("sha256_mismatch", _("照片内容与清单中的SHA-256不符（传输不完整？请重试）。"))
+    try:
+        return process_photo(data)
+    except PhotoRejected as exc:
+        refusal = PhotoTooLarge if exc.code in _OVER_LIMITS else PhotoRefused
+        raise refusal(exc.code, exc.message) from None
 
 
 def photo_too_large() -> PhotoTooLarge:
